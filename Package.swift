@@ -1,0 +1,77 @@
+// swift-tools-version:6.0
+// letswork: two developers, their own AI agents, one codebase.
+// The folder tree is the architecture: each target below is one layer, and its
+// dependencies show which layer may know about which.
+import PackageDescription
+
+let package = Package(
+    name: "letswork",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "letswork", targets: ["letswork"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        // --- server layer (LetsworkServer) ---
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.0"),
+    ],
+    targets: [
+        // C libraries, reached through pkg-config.
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+
+        // A small, safe Swift layer over libgit2: one owner per handle, one error type.
+        .target(name: "GitKit", dependencies: ["CGit2"]),
+
+        // The review engine: proposals become commits on refs/letswork/*. No HTTP here.
+        .target(
+            name: "LetsworkReview",
+            dependencies: ["GitKit", .product(name: "Logging", package: "swift-log")]
+        ),
+
+        // The HTTP face of a session: Hummingbird + MCP Streamable HTTP, bearer tokens, roles.
+        // Knows nothing of git: tools come in through a factory the CLI wires up.
+        .target(
+            name: "LetsworkServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The command-line tool.
+        .executableTarget(
+            name: "letswork",
+            dependencies: [
+                "LetsworkReview",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
+        .testTarget(name: "LetsworkReviewTests", dependencies: ["LetsworkReview", "GitKit"]),
+        .testTarget(name: "LetsworkCLITests", dependencies: ["letswork"]),
+        .testTarget(
+            name: "LetsworkServerTests",
+            dependencies: [
+                "LetsworkServer",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,69 @@
+import CGit2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Repository {
+    /// The blob staged at `path` (stage 0), or nil when the index has no such entry.
+    /// - Throws: ``GitError`` when the index cannot be read.
+    public func stagedBlob(at path: String) throws -> ObjectID? {
+        try withIndex { index in
+            guard let entry = git_index_get_bypath(index, path, 0) else { return nil }
+            return ObjectID(entry.pointee.id)
+        }
+    }
+
+    /// Whether the index has conflict entries (an unfinished merge).
+    public func indexHasConflicts() throws -> Bool {
+        try withIndex { git_index_has_conflicts($0) == 1 }
+    }
+
+    /// Updates the index for `paths` from the working tree (adds present files, removes missing
+    /// ones) and writes it, leaving every other entry as it was.
+    /// - Throws: ``GitError`` when a file cannot be staged or the index cannot be written.
+    public func stage(paths: [(path: String, exists: Bool)]) throws {
+        try withIndex { index in
+            for item in paths {
+                if item.exists {
+                    try git("stage \(item.path)") { git_index_add_bypath(index, item.path) }
+                } else {
+                    let status = git_index_remove_bypath(index, item.path)
+                    if status < 0 && status != GIT_ENOTFOUND.rawValue {
+                        throw GitError.last(status: status, operation: "unstage \(item.path)")
+                    }
+                }
+            }
+            try git("write the index") { git_index_write(index) }
+        }
+    }
+
+    /// Stages every file of the working tree that `.gitignore` does not exclude, writes the
+    /// index, and returns the tree it describes (for a repository's first commit).
+    /// - Throws: ``GitError`` when files cannot be staged.
+    public func stageAllFiles() throws -> ObjectID {
+        try withIndex { index in
+            let star = strdup("*")
+            defer { free(star) }
+            var patterns: [UnsafeMutablePointer<CChar>?] = [star]
+            try patterns.withUnsafeMutableBufferPointer { buffer in
+                var spec = git_strarray(strings: buffer.baseAddress, count: 1)
+                try git("stage the folder's files") {
+                    git_index_add_all(index, &spec, GIT_INDEX_ADD_DEFAULT.rawValue, nil, nil)
+                }
+            }
+            try git("write the index") { git_index_write(index) }
+            var oid = git_oid()
+            try git("write the index's tree") { git_index_write_tree(&oid, index) }
+            return ObjectID(oid)
+        }
+    }
+
+    private func withIndex<T>(_ body: (OpaquePointer?) throws -> T) throws -> T {
+        var index: OpaquePointer?
+        try git("open the index") { git_repository_index(&index, pointer) }
+        defer { git_index_free(index) }
+        return try body(index)
+    }
+}

@@ -1,0 +1,169 @@
+import CGit2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Repository {
+    /// Stores `bytes` as a blob and returns its id.
+    /// - Throws: ``GitError`` when the object database cannot be written.
+    public func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {
+        var oid = git_oid()
+        _ = try bytes.withUnsafeBytes { buffer in
+            try git("write a blob") { git_blob_create_from_buffer(&oid, pointer, buffer.baseAddress, buffer.count) }
+        }
+        return ObjectID(oid)
+    }
+
+    /// The bytes of blob `id`.
+    /// - Throws: ``GitError`` when the blob does not exist.
+    public func readBlob(_ id: ObjectID) throws -> [UInt8] {
+        var blob: OpaquePointer?
+        var oid = id.raw
+        try git("read blob \(id.short())") { git_blob_lookup(&blob, pointer, &oid) }
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let content = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: content, count: size))
+    }
+
+    /// The id of the empty tree (written if needed).
+    public func emptyTree() throws -> ObjectID {
+        var builder: OpaquePointer?
+        try git("create a tree builder") { git_treebuilder_new(&builder, pointer, nil) }
+        defer { git_treebuilder_free(builder) }
+        var oid = git_oid()
+        try git("write the empty tree") { git_treebuilder_write(&oid, builder) }
+        return ObjectID(oid)
+    }
+
+    /// The entry at `path` (slash-separated) inside tree `tree`, or nil when there is none.
+    /// - Throws: ``GitError`` when the tree cannot be read.
+    public func entry(at path: String, inTree tree: ObjectID) throws -> TreeEntry? {
+        var treeHandle: OpaquePointer?
+        var oid = tree.raw
+        try git("read tree \(tree.short())") { git_tree_lookup(&treeHandle, pointer, &oid) }
+        defer { git_tree_free(treeHandle) }
+        var entry: OpaquePointer?
+        let status = git_tree_entry_bypath(&entry, treeHandle, path)
+        if status == GIT_ENOTFOUND.rawValue { return nil }
+        if status < 0 { throw GitError.last(status: status, operation: "look up \(path)") }
+        defer { git_tree_entry_free(entry) }
+        let kind: TreeEntry.Kind
+        switch git_tree_entry_type(entry) {
+        case GIT_OBJECT_TREE: kind = .tree
+        case GIT_OBJECT_COMMIT: kind = .commit
+        default: kind = .blob
+        }
+        return TreeEntry(id: ObjectID(git_tree_entry_id(entry).pointee),
+                         mode: git_tree_entry_filemode(entry).rawValue, kind: kind)
+    }
+
+    /// Every file path under `tree` (recursively), in git's order.
+    /// - Throws: ``GitError`` when the tree cannot be read.
+    public func filePaths(inTree tree: ObjectID) throws -> [String] {
+        var treeHandle: OpaquePointer?
+        var oid = tree.raw
+        try git("read tree \(tree.short())") { git_tree_lookup(&treeHandle, pointer, &oid) }
+        defer { git_tree_free(treeHandle) }
+        final class Collector { var paths: [String] = [] }
+        let collector = Collector()
+        let unmanaged = Unmanaged.passUnretained(collector)
+        try git("walk tree \(tree.short())") {
+            git_tree_walk(treeHandle, GIT_TREEWALK_PRE, { root, entry, payload in
+                guard git_tree_entry_type(entry) != GIT_OBJECT_TREE else { return 0 }
+                let collector = Unmanaged<Collector>.fromOpaque(payload!).takeUnretainedValue()
+                collector.paths.append(String(cString: root!) + String(cString: git_tree_entry_name(entry)))
+                return 0
+            }, unmanaged.toOpaque())
+        }
+        return collector.paths
+    }
+
+    /// A new tree: `base` (or the empty tree) with `updates` applied. Folders are created and
+    /// emptied folders removed as needed; removing an absent path is a no-op.
+    /// - Throws: ``GitError`` when a path is invalid or the trees cannot be written.
+    public func updateTree(_ base: ObjectID?, with updates: [TreeUpdate]) throws -> ObjectID {
+        let baseID = try base ?? emptyTree()
+        var baseHandle: OpaquePointer?
+        var baseOID = baseID.raw
+        try git("read tree \(baseID.short())") { git_tree_lookup(&baseHandle, pointer, &baseOID) }
+        defer { git_tree_free(baseHandle) }
+        // git_tree_create_updated fails on removing a missing path: drop those first.
+        var effective: [TreeUpdate] = []
+        for update in updates {
+            if case .remove(let path) = update, try entry(at: path, inTree: baseID) == nil { continue }
+            effective.append(update)
+        }
+        if effective.isEmpty { return baseID }
+        let paths = effective.map { strdup($0.path) }
+        defer { paths.forEach { free($0) } }
+        var cUpdates = effective.enumerated().map { index, update -> git_tree_update in
+            var item = git_tree_update()
+            item.path = UnsafePointer(paths[index])
+            switch update {
+            case .upsert(_, let id, let mode):
+                item.action = GIT_TREE_UPDATE_UPSERT
+                item.id = id.raw
+                item.filemode = git_filemode_t(rawValue: mode)
+            case .remove:
+                item.action = GIT_TREE_UPDATE_REMOVE
+            }
+            return item
+        }
+        var oid = git_oid()
+        try git("build a tree") {
+            git_tree_create_updated(&oid, pointer, baseHandle, cUpdates.count, &cUpdates)
+        }
+        return ObjectID(oid)
+    }
+
+    /// Writes a commit object (no reference moves) and returns its id.
+    /// - Throws: ``GitError`` when the commit cannot be written.
+    public func createCommit(tree: ObjectID, parents: [ObjectID], author: Signature,
+                             committer: Signature, message: String) throws -> ObjectID {
+        var oid = git_oid()
+        var treeOID = tree.raw
+        let parentStorage = UnsafeMutablePointer<git_oid>.allocate(capacity: max(parents.count, 1))
+        defer { parentStorage.deallocate() }
+        for (index, parent) in parents.enumerated() { (parentStorage + index).initialize(to: parent.raw) }
+        var parentPointers: [UnsafePointer<git_oid>?] = (0..<parents.count).map { UnsafePointer(parentStorage + $0) }
+        _ = try author.withGitSignature { authorSignature in
+            try committer.withGitSignature { committerSignature in
+                try git("write a commit") {
+                    git_commit_create_from_ids(&oid, pointer, nil, authorSignature, committerSignature,
+                                               nil, message, &treeOID, parents.count, &parentPointers)
+                }
+            }
+        }
+        return ObjectID(oid)
+    }
+
+    /// Reads commit `id`.
+    /// - Throws: ``GitError`` when it does not exist or is not a commit.
+    public func commit(_ id: ObjectID) throws -> Commit {
+        var handle: OpaquePointer?
+        var oid = id.raw
+        try git("read commit \(id.short())") { git_commit_lookup(&handle, pointer, &oid) }
+        defer { git_commit_free(handle) }
+        let parents = (0..<git_commit_parentcount(handle)).map { ObjectID(git_commit_parent_id(handle, $0).pointee) }
+        return Commit(
+            id: id,
+            tree: ObjectID(git_commit_tree_id(handle).pointee),
+            parents: parents,
+            author: Signature(git_commit_author(handle)),
+            committer: Signature(git_commit_committer(handle)),
+            message: String(cString: git_commit_message(handle))
+        )
+    }
+
+    /// Whether object `id` exists in the object database.
+    public func contains(_ id: ObjectID) -> Bool {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, pointer) == 0 else { return false }
+        defer { git_odb_free(odb) }
+        var oid = id.raw
+        return git_odb_exists(odb, &oid) == 1
+    }
+}
