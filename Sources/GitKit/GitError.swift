@@ -1,7 +1,7 @@
 import CGit2
 
 /// An error reported by libgit2, carrying libgit2's own message and the operation that failed.
-public struct GitError: Error, Sendable, CustomStringConvertible {
+public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
     /// libgit2's return code (`git_error_code`, negative).
     public let code: Int32
     /// libgit2's error class (`git_error_t`), 0 when libgit2 gave none.

@@ -60,10 +60,38 @@ extension Repository {
         }
     }
 
+    /// Sets the index entries of `entries` to the given blobs (nil removes the entry) and writes
+    /// the index, leaving every other entry as it was. Stat data is left empty, so git compares
+    /// those files by content the next time it looks.
+    /// - Throws: ``GitError`` when the index cannot be updated or written.
+    public func setIndexEntries(_ entries: [(path: String, blob: ObjectID?, mode: UInt32)]) throws {
+        try withIndex { index in
+            for item in entries {
+                if let blob = item.blob {
+                    var entry = git_index_entry()
+                    entry.mode = item.mode
+                    entry.id = blob.raw
+                    try item.path.withCString { cPath in
+                        entry.path = cPath
+                        try git("stage \(item.path)") { git_index_add(index, &entry) }
+                    }
+                } else {
+                    let status = git_index_remove_bypath(index, item.path)
+                    if status < 0 && status != GIT_ENOTFOUND.rawValue {
+                        throw GitError.last(status: status, operation: "unstage \(item.path)")
+                    }
+                }
+            }
+            try git("write the index") { git_index_write(index) }
+        }
+    }
+
+    /// Lends the repository's index, re-read from disk if another process changed it.
     private func withIndex<T>(_ body: (OpaquePointer?) throws -> T) throws -> T {
         var index: OpaquePointer?
         try git("open the index") { git_repository_index(&index, pointer) }
         defer { git_index_free(index) }
+        try git("read the index") { git_index_read(index, 0) }
         return try body(index)
     }
 }

@@ -1,0 +1,97 @@
+/// Where a change stands.
+public enum ChangeState: String, Sendable, Codable {
+    case pending, approved, rejected
+}
+
+/// Everything the engine keeps about one change. Stored as JSON in the ledger's tree.
+public struct ChangeRecord: Sendable, Codable, Equatable {
+    /// The short id tools and the CLI use (8 hex digits), also the `Change-Id` trailer.
+    public let id: String
+    /// Who proposed it (stable id, display name at the latest revision).
+    public var proposer: Person
+    /// The proposer's own summary, if they gave one.
+    public var summary: String?
+    /// The files it touches, sorted.
+    public var paths: [String]
+    /// Every revision's commit id (hex), oldest first; the last one is the change.
+    public var revisions: [String]
+    /// When it was first proposed and last revised (seconds since 1970).
+    public var submittedAt: Int64
+    public var updatedAt: Int64
+    public var state: ChangeState
+    /// Set once decided.
+    public var decision: Decision?
+    /// The latest approval attempt that hit conflicts, while the change stays pending.
+    public var conflict: ConflictNote?
+
+    public var revisionNumber: Int { revisions.count }
+
+    /// How a change was decided.
+    public struct Decision: Sendable, Codable, Equatable {
+        public var by: Person
+        public var at: Int64
+        public var reason: String?
+        /// Approved as a three-way merge with the host's edits.
+        public var merged: Bool
+        /// Approved with the proposed version taken over the host's edits.
+        public var forced: Bool
+        /// The decision commit on refs/letswork/approved or refs/letswork/rejected.
+        public var record: String
+        /// The commit made on the host's branch, when approved with --commit.
+        public var hostCommit: String?
+        /// Files the host had changed again before an interrupted approval was finished.
+        public var skippedPaths: [String]?
+    }
+
+    /// Conflicting files found by an approval attempt.
+    public struct ConflictNote: Sendable, Codable, Equatable {
+        public var at: Int64
+        public var paths: [String]
+    }
+}
+
+/// The ledger's state file: the pending queue and the tips of the derived refs.
+struct LedgerState: Codable, Equatable {
+    var version = 1
+    /// Pending changes, oldest first.
+    var pending: [ChangeRecord] = []
+    /// The commit `refs/letswork/pending` shows and the HEAD it was built on.
+    var pendingView: PendingView?
+    var approvedTip: String?
+    var rejectedTip: String?
+    /// The newest decisions, newest last, so guests can learn their changes' fate cheaply.
+    var recentDecisions: [ChangeRecord] = []
+    /// An approval being written into the working tree (the crash journal).
+    var applying: ApplyJournal?
+
+    static let recentDecisionLimit = 500
+
+    struct PendingView: Codable, Equatable {
+        var root: String
+        /// The view's commit after each pending change, in `pending` order.
+        var commits: [String]
+        var tip: String { commits.last ?? root }
+    }
+}
+
+/// What an approval is about to write, recorded in the ledger before the first file is touched,
+/// so that a process dying half way can be finished by the next one.
+struct ApplyJournal: Codable, Equatable {
+    var changeID: String
+    var pid: Int32
+    var host: String
+    var startedAt: Int64
+    var decidedBy: Person
+    var merged: Bool
+    var forced: Bool
+    var commitToBranch: Bool
+    var files: [File]
+
+    struct File: Codable, Equatable {
+        var path: String
+        /// Blob ids (hex) of the file before and after; nil means absent.
+        var before: String?
+        var after: String?
+        var executable: Bool
+    }
+}

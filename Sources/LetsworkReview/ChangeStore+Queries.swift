@@ -1,0 +1,94 @@
+import GitKit
+
+/// A pending change as the host reviews it.
+public struct PendingChange: Sendable, Equatable {
+    public let record: ChangeRecord
+    /// The change's diff, file by file, against what its proposer saw.
+    public let files: [FileDiff]
+    /// Whether it would apply to the working tree as it is now (nil when not asked for).
+    public let status: ApplyStatus?
+
+    public var additions: Int { files.reduce(0) { $0 + $1.additions } }
+    public var deletions: Int { files.reduce(0) { $0 + $1.deletions } }
+}
+
+/// One change, pending or decided, with its diff.
+public struct ChangeDetails: Sendable, Equatable {
+    public let record: ChangeRecord
+    public let files: [FileDiff]
+    /// The latest revision's commit: `git show` of it is this diff.
+    public let commit: String
+    /// The whole unified diff, as `git show` prints it after the message.
+    public var patch: String { files.map(\.patch).joined() }
+}
+
+extension ChangeStore {
+    /// The pending changes, oldest first, each with its diff and (if asked) whether it applies
+    /// cleanly to the working tree now, needs a merge, or conflicts.
+    /// - Throws: ``ReviewError`` when git cannot be read.
+    public func pendingChanges(withStatus: Bool = false) throws -> [PendingChange] {
+        try withLock {
+            try ledger.read().state.pending.map { record in
+                PendingChange(record: record, files: try diff(of: record),
+                              status: withStatus ? try plan(record, force: false).status : nil)
+            }
+        }
+    }
+
+    /// How many changes are pending (cheap: no diffs).
+    public func pendingCount() throws -> Int {
+        try withLock { try ledger.read().state.pending.count }
+    }
+
+    /// Change `id`, pending or decided, with its diff.
+    /// - Throws: ``ReviewError/unknownChange(_:)`` when no change has that id.
+    public func details(of id: String) throws -> ChangeDetails {
+        try withLock {
+            let snapshot = try ledger.read()
+            guard let record = try snapshot.state.pending.first(where: { $0.id == id }) ?? ledger.decidedRecord(id, in: snapshot) else {
+                throw ReviewError.unknownChange(id)
+            }
+            return ChangeDetails(record: record, files: try diff(of: record), commit: record.revisions.last!)
+        }
+    }
+
+    /// The changes `proposerID` proposed that are pending or among the recent decisions, newest first.
+    public func changes(proposedBy proposerID: String) throws -> [ChangeRecord] {
+        try withLock {
+            let state = try ledger.read().state
+            let mine = (state.pending + state.recentDecisions).filter { $0.proposer.id == proposerID }
+            return mine.sorted { ($0.decision?.at ?? $0.updatedAt) > ($1.decision?.at ?? $1.updatedAt) }
+        }
+    }
+
+    /// Decided changes, newest decision first: approved, rejected, or both (`verdict` nil).
+    /// Read from refs/letswork/approved and refs/letswork/rejected, the same history git shows.
+    public func decisions(_ verdict: ChangeState? = nil, limit: Int = 20) throws -> [ChangeRecord] {
+        try withLock {
+            let snapshot = try ledger.read()
+            var tips: [String] = []
+            if verdict != .rejected, let tip = snapshot.state.approvedTip { tips.append(tip) }
+            if verdict != .approved, let tip = snapshot.state.rejectedTip { tips.append(tip) }
+            var records: [ChangeRecord] = []
+            for tip in tips {
+                var next = ObjectID(hex: tip)
+                while let id = next, records.count < limit * tips.count {
+                    let commit = try repository.commit(id)
+                    if let changeID = commit.trailer("Change-Id").first,
+                       let record = try ledger.decidedRecord(changeID, in: snapshot) {
+                        records.append(record)
+                    }
+                    next = commit.parents.first
+                }
+            }
+            records.sort { ($0.decision?.at ?? 0, $0.decision?.record ?? "") > ($1.decision?.at ?? 0, $1.decision?.record ?? "") }
+            return Array(records.prefix(limit))
+        }
+    }
+
+    func diff(of record: ChangeRecord) throws -> [FileDiff] {
+        let revision = try repository.commit(ObjectID(hex: record.revisions.last!)!)
+        let baseTree = try repository.commit(revision.parents[0]).tree
+        return try repository.diff(from: baseTree, to: revision.tree, paths: record.paths)
+    }
+}

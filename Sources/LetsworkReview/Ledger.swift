@@ -1,0 +1,90 @@
+import Foundation
+import GitKit
+
+/// The engine's durable state: a chain of commits on `refs/letswork/ledger` whose tree holds
+/// `state.json` (the pending queue and the derived refs' tips) and `decided/<id>.json`.
+///
+/// Every update is a new ledger commit made with compare-and-swap on the ref, so two processes
+/// (a running server and a CLI command) never lose each other's updates. Each ledger commit also
+/// takes the revisions and decision records it introduces as extra parents: that keeps every
+/// revision ever proposed reachable from this one ref, through `git gc` and `git fsck`.
+struct Ledger {
+    static let ref = "refs/letswork/ledger"
+    static let pendingRef = "refs/letswork/pending"
+    static let approvedRef = "refs/letswork/approved"
+    static let rejectedRef = "refs/letswork/rejected"
+
+    let repository: Repository
+
+    struct Snapshot {
+        let tip: ObjectID?
+        let tree: ObjectID?
+        var state: LedgerState
+    }
+
+    func read() throws -> Snapshot {
+        guard let tip = try repository.reference(Ledger.ref) else {
+            return Snapshot(tip: nil, tree: nil, state: LedgerState())
+        }
+        let commit = try repository.commit(tip)
+        guard let entry = try repository.entry(at: "state.json", inTree: commit.tree) else {
+            throw ReviewError.busy("The letswork ledger (\(Ledger.ref)) has no state.json; it was changed by hand. Restore it with `git update-ref \(Ledger.ref) \(tip.hex)~1`.")
+        }
+        let data = Data(try repository.readBlob(entry.id))
+        let state = try JSONDecoder().decode(LedgerState.self, from: data)
+        return Snapshot(tip: tip, tree: commit.tree, state: state)
+    }
+
+    /// A decided change's record, or nil when no decided change has that id.
+    func decidedRecord(_ id: String, in snapshot: Snapshot) throws -> ChangeRecord? {
+        guard let tree = snapshot.tree, let entry = try repository.entry(at: "decided/\(id).json", inTree: tree) else {
+            return nil
+        }
+        return try JSONDecoder().decode(ChangeRecord.self, from: Data(repository.readBlob(entry.id)))
+    }
+
+    /// Writes `state` (and newly decided records) as the next ledger commit, if the ledger still
+    /// points at `snapshot.tip`.
+    /// - Throws: ``GitError`` with `isConcurrentUpdate` when another process wrote first.
+    func write(_ state: LedgerState, after snapshot: Snapshot, decided: [ChangeRecord],
+               newObjects: [ObjectID], message: String, at time: Int64) throws -> ObjectID {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        var updates = [TreeUpdate.upsert(path: "state.json", id: try repository.writeBlob(Array(encoder.encode(state))),
+                                         mode: TreeEntry.regularMode)]
+        for record in decided {
+            updates.append(.upsert(path: "decided/\(record.id).json", id: try repository.writeBlob(Array(encoder.encode(record))),
+                                   mode: TreeEntry.regularMode))
+        }
+        let tree = try repository.updateTree(snapshot.tree, with: updates)
+        let parents = (snapshot.tip.map { [$0] } ?? []) + newObjects
+        let signature = Person.letswork.signature(at: time)
+        let commit = try repository.createCommit(tree: tree, parents: parents, author: signature,
+                                                 committer: signature, message: message + "\n")
+        try repository.updateReference(Ledger.ref, to: commit, expecting: snapshot.tip, message: "letswork: \(message)")
+        return commit
+    }
+
+    /// Points the derived refs at what `state` says. Runs after every ledger write and on open;
+    /// a ref is only moved from the value it was read at, and the loop re-reads the ledger so
+    /// that racing processes converge on the newest state.
+    func syncDerivedRefs() throws {
+        for _ in 0..<8 {
+            let snapshot = try read()
+            var targets: [(String, String?)] = [(Ledger.approvedRef, snapshot.state.approvedTip),
+                                                (Ledger.rejectedRef, snapshot.state.rejectedTip)]
+            if let view = snapshot.state.pendingView { targets.append((Ledger.pendingRef, view.tip)) }
+            for case (let name, let hex?) in targets {
+                guard let target = ObjectID(hex: hex) else { continue }
+                let current = try repository.reference(name)
+                if current == target { continue }
+                do {
+                    try repository.updateReference(name, to: target, expecting: current, message: "letswork: sync")
+                } catch let error as GitError where error.isConcurrentUpdate {
+                    continue
+                }
+            }
+            if try repository.reference(Ledger.ref) == snapshot.tip { return }
+        }
+    }
+}

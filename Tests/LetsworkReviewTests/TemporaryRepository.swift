@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// A real git repository in a temporary folder, made and inspected with the git CLI (the product
+/// uses libgit2; checking with git means a bug cannot hide in both). Removed when the test ends.
+struct TemporaryRepository {
+    let path: String
+
+    /// Runs `body` with a fresh repository holding `files` in one first commit.
+    static func with<T>(files: [String: String] = ["README.md": "hello\n"],
+                        _ body: (TemporaryRepository) throws -> T) throws -> T {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("letswork-test-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let repository = TemporaryRepository(path: folder)
+        try repository.git("init", "-q", "-b", "main")
+        try repository.git("config", "user.name", "Hosta Host")
+        try repository.git("config", "user.email", "hosta@example.com")
+        try repository.git("config", "core.autocrlf", "false")
+        for (name, content) in files { try repository.write(name, content) }
+        if !files.isEmpty { try repository.commitAll("first commit") }
+        return try body(repository)
+    }
+
+    /// Runs git in the repository and returns its standard output.
+    @discardableResult
+    func git(_ arguments: String...) throws -> String {
+        try run(["git", "-C", path] + arguments)
+    }
+
+    @discardableResult
+    func run(_ command: [String], environment: [String: String] = [:]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CommandFailed(command: command.joined(separator: " "), status: process.terminationStatus,
+                                output: String(decoding: errorData, as: UTF8.self))
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func write(_ name: String, _ content: String) throws {
+        try writeBytes(name, Array(content.utf8))
+    }
+
+    func writeBytes(_ name: String, _ bytes: [UInt8]) throws {
+        let url = URL(fileURLWithPath: path).appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+    }
+
+    func read(_ name: String) -> String? {
+        FileManager.default.contents(atPath: path + "/" + name).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path + "/" + name) }
+
+    func commitAll(_ message: String) throws {
+        try git("add", "-A")
+        try git("commit", "-q", "-m", message)
+    }
+
+    /// Lines of `git log --format=FORMAT RANGE`.
+    func log(_ range: String, format: String = "%H") throws -> [String] {
+        try git("log", "--format=\(format)", range).split(separator: "\n").map(String.init)
+    }
+}
+
+struct CommandFailed: Error, CustomStringConvertible {
+    let command: String
+    let status: Int32
+    let output: String
+    var description: String { "\(command) exited \(status): \(output)" }
+}
