@@ -16,6 +16,10 @@ let package = Package(
         // --- server layer (LetsworkServer) ---
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.0"),
+        // Already in the graph through Hummingbird; declared because LetsworkServer imports them
+        // directly (`Service` for graceful shutdown, `HTTPField.Name` for MCP headers).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // C libraries, reached through pkg-config.
@@ -47,6 +51,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
 
@@ -60,9 +66,11 @@ let package = Package(
             ]
         ),
 
+        // Real repositories in temporary folders, made and checked with the git CLI.
+        .target(name: "LetsworkTestSupport", dependencies: ["LetsworkReview"], path: "Tests/TestSupport"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
-        .testTarget(name: "LetsworkReviewTests", dependencies: ["LetsworkReview", "GitKit"]),
-        .testTarget(name: "LetsworkCLITests", dependencies: ["letswork"]),
+        .testTarget(name: "LetsworkReviewTests", dependencies: ["LetsworkReview", "GitKit", "LetsworkTestSupport"]),
+        .testTarget(name: "LetsworkCLITests", dependencies: ["letswork", "LetsworkTestSupport"]),
         .testTarget(
             name: "LetsworkServerTests",
             dependencies: [
@@ -70,6 +78,8 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ],

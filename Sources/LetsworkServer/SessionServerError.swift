@@ -1,0 +1,33 @@
+/// Why the session server could not do what was asked. `message` is a sentence a user can act on.
+public struct SessionServerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, for code that branches on it.
+    public enum Code: String, Sendable, Equatable {
+        /// The server could not listen on the requested port (usually: the port is busy).
+        case cannotListen
+        /// The server stopped (or failed) before it was listening.
+        case notRunning
+    }
+
+    /// What went wrong.
+    public let code: Code
+    /// A sentence the user can act on.
+    public let message: String
+
+    /// The message.
+    public var description: String { message }
+
+    static func cannotListen(port: Int, underlying: any Error) -> SessionServerError {
+        let which = port == 0 ? "a free port" : "port \(port)"
+        return SessionServerError(
+            code: .cannotListen,
+            message: "letswork could not listen on 127.0.0.1 \(which) (\(underlying)). "
+                + "Another program is probably using it: choose another port with --port, "
+                + "or --port 0 to let letswork pick a free one."
+        )
+    }
+
+    static let notRunning = SessionServerError(
+        code: .notRunning,
+        message: "the letswork server is not running (it was stopped or failed to start)"
+    )
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Logging
+import MCP
+
+/// The live MCP sessions and who was last seen when.
+///
+/// One actor holds every map the request path touches, so a request costs one hop here for its
+/// session lookup and presence update. Ending a session removes it from the map first and then
+/// stops its `Server` (which closes its transport), so no request can reach a half-closed session.
+actor SessionStore {
+    struct Session: Sendable {
+        let summary: SessionSummary
+        let server: MCP.Server
+        let transport: StatelessHTTPServerTransport
+        var lastActivity: Date
+    }
+
+    enum Lookup: Sendable {
+        case found(Session)
+        case notFound
+        case foreign(owner: Principal)
+    }
+
+    private var sessions: [String: Session] = [:]
+    private var lastSeen: [String: (principal: Principal, date: Date)] = [:]
+    private(set) var hostPolicy: HostPolicy
+    private var accepting = true
+    private let continuation: AsyncStream<ConnectionEvent>.Continuation
+    private let logger: Logger
+
+    init(hostPolicy: HostPolicy, continuation: AsyncStream<ConnectionEvent>.Continuation, logger: Logger) {
+        self.hostPolicy = hostPolicy
+        self.continuation = continuation
+        self.logger = logger
+    }
+
+    func setPublicHostnames(_ hostnames: [String]) {
+        hostPolicy = HostPolicy(publicHostnames: hostnames)
+    }
+
+    /// Records that `principal` made an authenticated request, and finds the session it names.
+    func lookup(_ sessionID: String?, for principal: Principal, now: Date = Date()) -> Lookup {
+        lastSeen[principal.id] = (principal, now)
+        guard let sessionID else { return .notFound }
+        guard var session = sessions[sessionID] else { return .notFound }
+        guard session.summary.principal.id == principal.id else {
+            return .foreign(owner: session.summary.principal)
+        }
+        session.lastActivity = now
+        sessions[sessionID] = session
+        return .found(session)
+    }
+
+    /// Adds a session that just answered `initialize`. Returns `false` (and the caller must stop
+    /// the server) if the store is shutting down.
+    func insert(_ session: Session, maxPerPrincipal: Int) async -> Bool {
+        guard accepting else { return false }
+        sessions[session.summary.id] = session
+        lastSeen[session.summary.principal.id] = (session.summary.principal, session.lastActivity)
+        continuation.yield(.connected(session.summary))
+        logger.info(
+            "MCP session started",
+            metadata: [
+                "principal": "\(session.summary.principal.id)",
+                "client": "\(session.summary.clientName ?? "unknown")",
+            ]
+        )
+        let own = sessions.values
+            .filter { $0.summary.principal.id == session.summary.principal.id }
+            .sorted { $0.lastActivity < $1.lastActivity }
+        for stale in own.dropLast(max(1, maxPerPrincipal)) {
+            await end(stale.summary.id, reason: .replaced)
+        }
+        return true
+    }
+
+    /// Ends one session. Returns it if it existed.
+    @discardableResult
+    func end(_ sessionID: String, reason: SessionEndReason) async -> SessionSummary? {
+        guard let session = sessions.removeValue(forKey: sessionID) else { return nil }
+        continuation.yield(.disconnected(session.summary, reason: reason))
+        logger.info(
+            "MCP session ended",
+            metadata: ["principal": "\(session.summary.principal.id)", "reason": "\(reason)"]
+        )
+        await session.server.stop()
+        return session.summary
+    }
+
+    /// Ends every session of one principal.
+    func endAll(of principalID: String, reason: SessionEndReason) async {
+        for id in sessions.values.filter({ $0.summary.principal.id == principalID }).map(\.summary.id) {
+            await end(id, reason: reason)
+        }
+    }
+
+    /// Ends the sessions idle for longer than `timeout`.
+    func endIdle(olderThan timeout: Duration, now: Date = Date()) async {
+        let limit = now.addingTimeInterval(-timeout.seconds)
+        for id in sessions.values.filter({ $0.lastActivity < limit }).map(\.summary.id) {
+            await end(id, reason: .idleTimeout)
+        }
+    }
+
+    /// Refuses new sessions and ends the open ones; finishes the event stream.
+    func shutDown() async {
+        accepting = false
+        for id in Array(sessions.keys) {
+            await end(id, reason: .serverStopped)
+        }
+        continuation.finish()
+    }
+
+    func refused(_ refusal: RefusedRequest) {
+        continuation.yield(.refused(refusal))
+    }
+
+    var summaries: [SessionSummary] {
+        sessions.values.map(\.summary).sorted { $0.startedAt < $1.startedAt }
+    }
+
+    var presence: [Presence] {
+        lastSeen.values.map { entry in
+            let own = sessions.values.filter { $0.summary.principal.id == entry.principal.id }
+            let newest = own.max { $0.summary.startedAt < $1.summary.startedAt }
+            return Presence(
+                principal: entry.principal,
+                lastSeen: entry.date,
+                openSessions: own.count,
+                clientName: newest?.summary.clientName
+            )
+        }
+        .sorted { $0.principal.id < $1.principal.id }
+    }
+}
+
+extension Duration {
+    var seconds: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}
