@@ -10,7 +10,7 @@ struct LogCommand: ParsableCommand {
 
     @Flag(help: "Only approved changes.") var approved = false
     @Flag(help: "Only rejected changes.") var rejected = false
-    @Option(name: .short, help: "How many to list.") var count = 20
+    @Option(name: [.customShort("n"), .customLong("max-count")], help: "How many to list.") var count = 20
     @OptionGroup var repository: RepositoryOptions
 
     func validate() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LetsworkTestSupport
 @testable import LetsworkReview
 
 func approved(_ outcome: ApprovalOutcome) throws -> ApprovalReport {

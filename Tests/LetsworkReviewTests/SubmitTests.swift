@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LetsworkTestSupport
 @testable import LetsworkReview
 
 let alice = Person(id: "guest", name: "alice")

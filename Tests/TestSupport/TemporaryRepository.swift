@@ -1,13 +1,14 @@
 import Foundation
-import Testing
 
 /// A real git repository in a temporary folder, made and inspected with the git CLI (the product
 /// uses libgit2; checking with git means a bug cannot hide in both). Removed when the test ends.
-struct TemporaryRepository {
-    let path: String
+public struct TemporaryRepository: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
 
     /// Runs `body` with a fresh repository holding `files` in one first commit.
-    static func with<T>(files: [String: String] = ["README.md": "hello\n"],
+    public static func with<T>(files: [String: String] = ["README.md": "hello\n"],
                         _ body: (TemporaryRepository) throws -> T) throws -> T {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("letswork-test-\(UUID().uuidString.prefix(8))").path
@@ -25,12 +26,12 @@ struct TemporaryRepository {
 
     /// Runs git in the repository and returns its standard output.
     @discardableResult
-    func git(_ arguments: String...) throws -> String {
+    public func git(_ arguments: String...) throws -> String {
         try run(["git", "-C", path] + arguments)
     }
 
     @discardableResult
-    func run(_ command: [String], environment: [String: String] = [:]) throws -> String {
+    public func run(_ command: [String], environment: [String: String] = [:]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
@@ -51,36 +52,43 @@ struct TemporaryRepository {
         return String(decoding: data, as: UTF8.self)
     }
 
-    func write(_ name: String, _ content: String) throws {
+    public func write(_ name: String, _ content: String) throws {
         try writeBytes(name, Array(content.utf8))
     }
 
-    func writeBytes(_ name: String, _ bytes: [UInt8]) throws {
+    public func writeBytes(_ name: String, _ bytes: [UInt8]) throws {
         let url = URL(fileURLWithPath: path).appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(bytes).write(to: url)
     }
 
-    func read(_ name: String) -> String? {
+    public func read(_ name: String) -> String? {
         FileManager.default.contents(atPath: path + "/" + name).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path + "/" + name) }
+    public func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path + "/" + name) }
 
-    func commitAll(_ message: String) throws {
+    public func commitAll(_ message: String) throws {
         try git("add", "-A")
         try git("commit", "-q", "-m", message)
     }
 
     /// Lines of `git log --format=FORMAT RANGE`.
-    func log(_ range: String, format: String = "%H") throws -> [String] {
+    public func log(_ range: String, format: String = "%H") throws -> [String] {
         try git("log", "--format=\(format)", range).split(separator: "\n").map(String.init)
     }
 }
 
-struct CommandFailed: Error, CustomStringConvertible {
-    let command: String
-    let status: Int32
-    let output: String
-    var description: String { "\(command) exited \(status): \(output)" }
+public struct CommandFailed: Error, CustomStringConvertible {
+    public let command: String
+    public let status: Int32
+    public let output: String
+
+    public init(command: String, status: Int32, output: String) {
+        self.command = command
+        self.status = status
+        self.output = output
+    }
+
+    public var description: String { "\(command) exited \(status): \(output)" }
 }
