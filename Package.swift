@@ -68,7 +68,7 @@ let package = Package(
 
         // Real repositories in temporary folders, made and checked with the git CLI.
         .target(name: "LetsworkTestSupport", dependencies: ["LetsworkReview"], path: "Tests/TestSupport"),
-        .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "LetsworkTestSupport"]),
         .testTarget(name: "LetsworkReviewTests", dependencies: ["LetsworkReview", "GitKit", "LetsworkTestSupport"]),
         .testTarget(name: "LetsworkCLITests", dependencies: ["letswork", "LetsworkTestSupport"]),
         .testTarget(

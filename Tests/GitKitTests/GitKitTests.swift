@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import LetsworkTestSupport
+@testable import GitKit
+
+@Suite("GitKit, the libgit2 layer")
+struct GitKitTests {
+    @Test("blob ids match git hash-object, and hex round-trips")
+    func blobIDs() throws {
+        try TemporaryRepository.with { repo in
+            try repo.write("x.txt", "hello, ünïcode\r\n")
+            let expected = try repo.git("hash-object", "x.txt").trimmingCharacters(in: .whitespacesAndNewlines)
+            let id = ObjectID.blob(hashing: Array("hello, ünïcode\r\n".utf8))
+            #expect(id.hex == expected)
+            #expect(ObjectID(hex: expected) == id)
+            #expect(ObjectID(hex: "not hex") == nil)
+            let repository = try Repository.open(at: repo.path)
+            #expect(try repository.writeBlob(Array("hello, ünïcode\r\n".utf8)) == id)
+            #expect(try repository.readBlob(id) == Array("hello, ünïcode\r\n".utf8))
+        }
+    }
+
+    @Test("tree updates create and prune folders; commits and refs read back through git")
+    func treesCommitsAndRefs() throws {
+        try TemporaryRepository.with(files: ["keep.txt": "k\n", "old/only.txt": "o\n"]) { repo in
+            let repository = try Repository.open(at: repo.path)
+            let head = try #require(try repository.headCommit())
+            let base = try repository.commit(head).tree
+            let blob = try repository.writeBlob(Array("deep\n".utf8))
+            let tree = try repository.updateTree(base, with: [
+                .upsert(path: "a/b/c.txt", id: blob, mode: TreeEntry.executableMode),
+                .remove(path: "old/only.txt"),
+                .remove(path: "never/was.txt"),
+            ])
+            let signature = Signature(name: "Ann", email: "ann@example.com", time: 1_700_000_000)
+            let commit = try repository.createCommit(tree: tree, parents: [head], author: signature, committer: signature,
+                                                     message: "Test\n\nChange-Id: abc\n")
+            try repository.updateReference("refs/letswork/test", to: commit, expecting: nil, message: "test")
+            #expect(try repo.git("ls-tree", "-r", "--format=%(objectmode) %(path)", "refs/letswork/test") == "100755 a/b/c.txt\n100644 keep.txt\n")
+            #expect(try repo.git("log", "-1", "--format=%an|%P|%(trailers:key=Change-Id,valueonly)", "refs/letswork/test")
+                    .hasPrefix("Ann|\(head.hex)|abc"))
+            #expect(try repository.commit(commit).trailer("Change-Id") == ["abc"])
+            #expect(try repository.filePaths(inTree: tree) == ["a/b/c.txt", "keep.txt"])
+            // Compare-and-swap: a stale expectation loses, and the ref keeps its value.
+            let error = try #require(throws: GitError.self) {
+                try repository.updateReference("refs/letswork/test", to: head, expecting: head, message: "stale")
+            }
+            #expect(error.isConcurrentUpdate)
+            #expect(try repository.reference("refs/letswork/test") == commit)
+            #expect(try repository.isDescendant(commit, of: head))
+        }
+    }
+
+    @Test("diffs carry git's headers: new and deleted files, mode changes, no newline at end of file")
+    func diffs() throws {
+        try TemporaryRepository.with(files: ["a.txt": "a\n", "gone.txt": "g\n"]) { repo in
+            let repository = try Repository.open(at: repo.path)
+            let base = try repository.commit(try #require(try repository.headCommit())).tree
+            let tree = try repository.updateTree(base, with: [
+                .upsert(path: "a.txt", id: try repository.writeBlob(Array("a\nb".utf8)), mode: TreeEntry.executableMode),
+                .remove(path: "gone.txt"),
+                .upsert(path: "new.txt", id: try repository.writeBlob(Array("n\n".utf8)), mode: TreeEntry.regularMode),
+            ])
+            let files = try repository.diff(from: base, to: tree)
+            #expect(files.map(\.path) == ["a.txt", "gone.txt", "new.txt"])
+            #expect(files.map(\.status) == [.modified, .deleted, .added])
+            #expect(files[0].patch.contains("old mode 100644\nnew mode 100755"))
+            #expect(files[0].patch.contains("+b\n\\ No newline at end of file"))
+            #expect(files[1].patch.contains("deleted file mode 100644"))
+            #expect(files[2].patch.contains("new file mode 100644"))
+            #expect(files[2].additions == 1 && files[1].deletions == 1)
+            // Limiting to paths gives only those files.
+            #expect(try repository.diff(from: base, to: tree, paths: ["new.txt"]).map(\.path) == ["new.txt"])
+        }
+    }
+
+    @Test("three-way merges: disjoint edits merge, overlapping edits conflict")
+    func merges() throws {
+        let base = Array("1\n2\n3\n4\n5\n6\n7\n".utf8)
+        let ours = Array("1 ours\n2\n3\n4\n5\n6\n7\n".utf8)
+        let theirs = Array("1\n2\n3\n4\n5\n6\n7 theirs\n".utf8)
+        let clean = try TextMerge.merge(ancestor: base, ours: ours, theirs: theirs, path: "f", ourLabel: "host", theirLabel: "guest")
+        #expect(clean.isClean)
+        #expect(String(decoding: clean.content, as: UTF8.self) == "1 ours\n2\n3\n4\n5\n6\n7 theirs\n")
+        let clash = try TextMerge.merge(ancestor: base, ours: ours, theirs: Array("1 theirs\n2\n3\n4\n5\n6\n7\n".utf8),
+                                        path: "f", ourLabel: "host", theirLabel: "guest")
+        #expect(!clash.isClean)
+        #expect(String(decoding: clash.content, as: UTF8.self).contains("<<<<<<< host\n1 ours\n=======\n1 theirs\n>>>>>>> guest"))
+    }
+
+    @Test("errors carry libgit2's own message and the operation")
+    func errors() throws {
+        let error = try #require(throws: GitError.self) { try Repository.open(at: "/nonexistent/letswork") }
+        #expect(error.operation.contains("/nonexistent/letswork"))
+        #expect(!error.message.isEmpty)
+        #expect(error.isNotFound)
+    }
+}
