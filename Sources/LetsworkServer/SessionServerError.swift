@@ -17,16 +17,16 @@ public struct SessionServerError: Error, Sendable, Equatable, CustomStringConver
     public var description: String { message }
 
     static func cannotListen(port: Int, underlying: any Error) -> SessionServerError {
-        let which = port == 0 ? "a free port" : "port \(port)"
         return SessionServerError(
             code: .cannotListen,
-            message: "letswork could not listen on 127.0.0.1 \(which) (\(underlying)). "
+            message: "letswork could not listen on 127.0.0.1:\(port): \(underlying). "
                 + "Another program is probably using it: choose another port with --port, "
                 + "or --port 0 to let letswork pick a free one."
         )
     }
 
-    static let notRunning = SessionServerError(
+    /// The server stopped, or failed, before it was listening.
+    public static let notRunning = SessionServerError(
         code: .notRunning,
         message: "the letswork server is not running (it was stopped or failed to start)"
     )

@@ -1,0 +1,185 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LetsworkServer
+import MCP
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@Suite("MCP over Streamable HTTP")
+struct RoundTripTests {
+    @Test("initialize, tools/list and tools/call round trip on the returned Mcp-Session-Id, as JSON")
+    func rawRoundTrip() async throws {
+        try await withLiveServer { live in
+            let client = live.client
+            let (initialize, sessionID) = try await client.initialize(token: live.host.token.secret)
+            #expect(initialize.status == .ok)
+            #expect(initialize.headers[.contentType] == "application/json")
+            let session = try #require(sessionID)
+            #expect(session.utf8.allSatisfy { (0x21...0x7E).contains($0) })
+            let result = try #require(initialize.json["result"] as? [String: Any])
+            #expect(result["protocolVersion"] as? String == "2025-06-18")
+            #expect((result["serverInfo"] as? [String: Any])?["name"] as? String == "letswork-test")
+
+            let initialized = try await client.send(
+                .post, token: live.host.token.secret, sessionID: session,
+                json: #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#
+            )
+            #expect(initialized.status == .accepted)
+
+            let list = try await client.send(
+                .post, token: live.host.token.secret, sessionID: session,
+                json: #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#
+            )
+            #expect(list.status == .ok)
+            #expect(list.headers[.mcpSessionID] == session)
+            let tools = try #require((list.json["result"] as? [String: Any])?["tools"] as? [[String: Any]])
+            #expect(tools.compactMap { $0["name"] as? String } == ["echo", "whoami"])
+
+            let call = try await client.callTool("echo", arguments: #"{"text":"héllo"}"#, token: live.host.token.secret, sessionID: session)
+            #expect(call.status == .ok)
+            #expect(call.headers[.contentType] == "application/json")
+            #expect(call.json["id"] as? Int == 7)
+            #expect(call.toolText == "héllo")
+
+            let ping = try await client.send(
+                .post, token: live.host.token.secret, sessionID: session,
+                json: #"{"jsonrpc":"2.0","id":"p-1","method":"ping"}"#
+            )
+            #expect(ping.status == .ok)
+            #expect(ping.json["id"] as? String == "p-1")
+            #expect(ping.json["result"] is [String: Any])
+        }
+    }
+
+    @Test("every protocol version from 2025-03-26 to 2025-11-25 initializes and calls a tool", arguments: [
+        "2025-03-26", "2025-06-18", "2025-11-25",
+    ])
+    func protocolVersions(version: String) async throws {
+        try await withLiveServer { live in
+            let client = live.client
+            let (initialize, sessionID) = try await client.initialize(token: live.guest.token.secret, protocolVersion: version)
+            #expect(initialize.status == .ok)
+            #expect((initialize.json["result"] as? [String: Any])?["protocolVersion"] as? String == version)
+            let session = try #require(sessionID)
+            let call = try await client.send(
+                .post, token: live.guest.token.secret, sessionID: session,
+                json: #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{"text":"v"}}}"#
+            )
+            #expect(call.status == .ok)
+            #expect(call.toolText == "v")
+        }
+    }
+
+    @Test("an unsupported MCP-Protocol-Version header is refused with 400")
+    func unsupportedVersionHeader() async throws {
+        try await withLiveServer { live in
+            let session = try await live.client.openSession(token: live.host.token.secret)
+            var headers: HTTPFields = [.accept: RawClient.accept, .contentType: "application/json"]
+            headers[.authorization] = "Bearer \(live.host.token.secret)"
+            headers[.mcpSessionID] = session
+            headers[HTTPField.Name("MCP-Protocol-Version")!] = "1999-01-01"
+            let request = TestClient.Request(
+                "/mcp", method: .post, authority: "127.0.0.1:\(live.port)", headers: headers,
+                body: ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#)
+            )
+            let response = try await TestClient.withClient(host: "127.0.0.1", port: live.port) { client in
+                try await client.execute(request)
+            }
+            #expect(response.status == .badRequest)
+            #expect(response.errorMessage.contains("Unsupported protocol version"))
+        }
+    }
+
+    @Test("with replyFormat .sse, a client that accepts SSE gets one message event on the POST itself")
+    func sseReplies() async throws {
+        try await withLiveServer(.init(replyFormat: .sse)) { live in
+            let client = live.client
+            let session = try await client.openSession(token: live.host.token.secret)
+            let call = try await client.callTool("echo", arguments: #"{"text":"sse"}"#, token: live.host.token.secret, sessionID: session)
+            #expect(call.status == .ok)
+            #expect(call.headers[.contentType] == "text/event-stream")
+            let lines = call.bodyText.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.first == "event: message")
+            let data = try #require(lines.first { $0.hasPrefix("data: ") }?.dropFirst(6))
+            let message = try #require(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
+            #expect(message["id"] as? Int == 7)
+            #expect(call.bodyText.hasSuffix("\n\n"))
+
+            let jsonOnly = try await client.send(
+                .post, token: live.host.token.secret, sessionID: session,
+                json: #"{"jsonrpc":"2.0","id":8,"method":"ping"}"#, accept: "application/json"
+            )
+            #expect(jsonOnly.headers[.contentType] == "application/json")
+        }
+    }
+
+    @Test("GET offers no stream (405), so no reply can depend on one")
+    func getIsNotAStream() async throws {
+        try await withLiveServer { live in
+            let session = try await live.client.openSession(token: live.host.token.secret)
+            let get = try await live.client.send(.get, token: live.host.token.secret, sessionID: session, accept: "text/event-stream")
+            #expect(get.status == .methodNotAllowed)
+            #expect(get.headers[.allow] == "POST, DELETE")
+            let call = try await live.client.callTool("echo", arguments: #"{"text":"still"}"#, token: live.host.token.secret, sessionID: session)
+            #expect(call.toolText == "still")
+        }
+    }
+
+    @Test("malformed messages: a batch, non-JSON, and a request without a session")
+    func malformed() async throws {
+        try await withLiveServer { live in
+            let token = live.host.token.secret
+            let batch = try await live.client.send(.post, token: token, json: #"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#)
+            #expect(batch.status == .badRequest)
+            #expect(batch.errorMessage.contains("batches"))
+            let garbage = try await live.client.send(.post, token: token, json: "hello")
+            #expect(garbage.status == .badRequest)
+            #expect((garbage.json["error"] as? [String: Any])?["code"] as? Int == -32700)
+            let noSession = try await live.client.send(.post, token: token, json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+            #expect(noSession.status == .badRequest)
+            #expect(noSession.errorMessage.contains("Mcp-Session-Id"))
+            #expect(await live.server.openSessions().isEmpty)
+        }
+    }
+
+    @Test("the MCP Swift SDK's own HTTP client connects, lists tools, calls one and pings")
+    func sdkClient() async throws {
+        try await withLiveServer { live in
+            let token = live.guest.token.secret
+            let transport = HTTPClientTransport(
+                endpoint: try #require(URL(string: "http://127.0.0.1:\(live.port)/mcp")),
+                streaming: false,
+                requestModifier: { request in
+                    var request = request
+                    request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+                    return request
+                }
+            )
+            let client = MCP.Client(name: "sdk-test-client", version: "1.0")
+            let initialize = try await client.connect(transport: transport)
+            #expect(initialize.serverInfo.name == "letswork-test")
+            #expect(initialize.instructions == "test server for guest")
+
+            let (tools, _) = try await client.listTools()
+            #expect(tools.map(\.name) == ["echo", "whoami"])
+            let (content, isError) = try await client.callTool(name: "whoami")
+            #expect(isError != true)
+            guard case .text(let text, _, _) = try #require(content.first) else {
+                Issue.record("expected text content")
+                return
+            }
+            #expect(text == "guest-1 guest guest")
+            try await client.ping()
+
+            let sessions = await live.server.openSessions()
+            #expect(sessions.count == 1)
+            #expect(sessions.first?.clientName == "sdk-test-client")
+            await client.disconnect()
+        }
+    }
+}

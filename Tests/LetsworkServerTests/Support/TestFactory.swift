@@ -1,0 +1,61 @@
+import LetsworkServer
+import MCP
+
+/// Remembers which principals the factory was asked to serve.
+actor PrincipalLog {
+    private(set) var principals: [Principal] = []
+    func record(_ principal: Principal) { principals.append(principal) }
+}
+
+/// A small MCP server per session: `echo` returns its `text` argument, `whoami` reports the
+/// principal the factory was given (so a test can see the role comes from the token alone).
+struct EchoFactory: MCPSessionFactory {
+    let log = PrincipalLog()
+
+    func makeServer(for principal: Principal) async throws -> MCP.Server {
+        await log.record(principal)
+        let server = MCP.Server(
+            name: "letswork-test",
+            version: "0.0.1",
+            instructions: "test server for \(principal.role)",
+            capabilities: .init(tools: .init())
+        )
+        await server.withMethodHandler(ListTools.self) { _ in
+            ListTools.Result(tools: [
+                Tool(
+                    name: "echo",
+                    description: "Returns its text argument.",
+                    inputSchema: .object([
+                        "type": "object",
+                        "properties": .object(["text": .object(["type": "string"])]),
+                        "required": .array(["text"]),
+                    ])
+                ),
+                Tool(name: "whoami", description: "Says who is calling.", inputSchema: .object(["type": "object"])),
+            ])
+        }
+        await server.withMethodHandler(CallTool.self) { params in
+            switch params.name {
+            case "echo":
+                let text = params.arguments?["text"]?.stringValue ?? ""
+                return CallTool.Result(content: [.text(text)])
+            case "whoami":
+                return CallTool.Result(content: [.text("\(principal.id) \(principal.role.rawValue) \(principal.displayName)")])
+            default:
+                return CallTool.Result(content: [.text("unknown tool \(params.name)")], isError: true)
+            }
+        }
+        return server
+    }
+}
+
+/// A factory that always fails, to check that no session is left behind.
+struct FailingFactory: MCPSessionFactory {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String { "the tools are unavailable" }
+    }
+
+    func makeServer(for principal: Principal) async throws -> MCP.Server {
+        throw Failure()
+    }
+}
