@@ -31,6 +31,17 @@ struct ListeningTests {
             #expect(error?.message.contains("--port") == true)
             #expect(error?.message.contains("\(live.port)") == true)
             await #expect(throws: SessionServerError.notRunning) { try await second.port }
+
+            // Inside a ServiceGroup (as `letswork start` runs it) the same error comes out.
+            let third = SessionHTTPServer(
+                configuration: .init(port: live.port),
+                tokens: TokenRegistry(),
+                factory: EchoFactory(),
+                logger: testLogger
+            )
+            let group = ServiceGroup(services: [third], logger: testLogger)
+            let groupError = await #expect(throws: SessionServerError.self) { try await group.run() }
+            #expect(groupError?.code == .cannotListen)
             // The first server is unaffected.
             #expect(try await live.client.initialize(token: live.host.token.secret).response.status == .ok)
         }

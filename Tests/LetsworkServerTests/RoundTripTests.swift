@@ -144,6 +144,11 @@ struct RoundTripTests {
             #expect(noSession.status == .badRequest)
             #expect(noSession.errorMessage.contains("Mcp-Session-Id"))
             #expect(await live.server.openSessions().isEmpty)
+
+            let session = try await live.client.openSession(token: token)
+            let broken = try await live.client.send(.post, token: token, sessionID: session, json: #"{"jsonrpc":"2.0","id":1,"#)
+            #expect(broken.status == .badRequest)
+            #expect((broken.json["error"] as? [String: Any])?["code"] as? Int == -32700)
         }
     }
 

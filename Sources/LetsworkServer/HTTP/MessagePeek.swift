@@ -21,9 +21,17 @@ enum MessagePeek: Equatable {
             self = .batch
             return
         }
-        guard first == UInt8(ascii: "{"),
-            let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
-        else {
+        guard first == UInt8(ascii: "{") else {
+            self = .invalid
+            return
+        }
+        // Only an `initialize` needs reading here; every other message is parsed (and
+        // validated) by the SDK anyway, so skip a second full parse of a large `write_file`.
+        guard body.range(of: Self.initializeBytes) != nil else {
+            self = .message
+            return
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             self = .invalid
             return
         }
@@ -50,6 +58,8 @@ enum MessagePeek: Equatable {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return false }
         return object["result"] != nil
     }
+
+    private static let initializeBytes = Data(#""initialize""#.utf8)
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
