@@ -66,6 +66,12 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (run through scripts/bench, in release mode).
+        .executableTarget(
+            name: "letswork-bench",
+            dependencies: ["LetsworkReview", "GitKit", .product(name: "Logging", package: "swift-log")]
+        ),
+
         // Real repositories in temporary folders, made and checked with the git CLI.
         .target(name: "LetsworkTestSupport", dependencies: ["LetsworkReview"], path: "Tests/TestSupport"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "LetsworkTestSupport"]),

@@ -59,12 +59,21 @@ struct LedgerState: Codable, Equatable {
     var pendingView: PendingView?
     var approvedTip: String?
     var rejectedTip: String?
-    /// The newest decisions, newest last, so guests can learn their changes' fate cheaply.
-    var recentDecisions: [ChangeRecord] = []
-    /// An approval being written into the working tree (the crash journal).
-    var applying: ApplyJournal?
+    /// The newest decisions, newest last: an index into `decided/`, so a guest can learn its
+    /// changes' fate without the state growing with the whole history.
+    var recentDecisions: [RecentDecision] = []
 
     static let recentDecisionLimit = 500
+
+    struct RecentDecision: Codable, Equatable {
+        var id: String
+        var proposer: String
+    }
+
+    mutating func remember(_ change: ChangeRecord) {
+        recentDecisions.append(RecentDecision(id: change.id, proposer: change.proposer.id))
+        recentDecisions.removeFirst(max(0, recentDecisions.count - Self.recentDecisionLimit))
+    }
 
     struct PendingView: Codable, Equatable {
         var root: String
@@ -74,10 +83,12 @@ struct LedgerState: Codable, Equatable {
     }
 }
 
-/// What an approval is about to write, recorded in the ledger before the first file is touched,
-/// so that a process dying half way can be finished by the next one.
+/// What an approval is about to write, recorded (see ``ApprovalLock``) before the first file is
+/// touched, so that a process dying half way can be finished by the next one.
 struct ApplyJournal: Codable, Equatable {
     var changeID: String
+    /// Random per approval: tells apart two approvals of one process.
+    var owner: String
     var pid: Int32
     var host: String
     var startedAt: Int64

@@ -39,12 +39,20 @@ extension ChangeStore {
                         commitToBranch: Bool = false) throws -> ApprovalOutcome {
         let decider = decider ?? host
         return try withLock {
-            try finishInterruptedApproval()
-            for _ in 0..<8 {
-                let snapshot = try ledger.read()
-                let change = try pendingChange(id, in: snapshot)
-                if let other = snapshot.state.applying {
-                    throw ReviewError.busy("Another letswork process (pid \(other.pid)) is approving change \(other.changeID) right now.")
+            // Another approval holds the working tree for milliseconds: wait for it, up to a limit.
+            let deadline = ContinuousClock.now + .seconds(10)
+            var pause: UInt32 = 2_000
+            func waitOrGiveUp(_ reason: @autoclosure () -> String) throws {
+                guard ContinuousClock.now < deadline else { throw ReviewError.busy(reason()) }
+                usleep(pause + UInt32.random(in: 0..<pause))
+                pause = min(pause * 2, 100_000)
+            }
+            while true {
+                try finishInterruptedApproval()
+                let change = try pendingChange(id, in: try ledger.read())
+                if let other = approvalLock.read(), approvalLock.isHeldByLiveProcess(other) {
+                    try waitOrGiveUp("Another letswork process (pid \(other.pid)) has been approving change \(other.changeID) for over 10 seconds.")
+                    continue
                 }
                 let plan = try self.plan(change, force: force)
                 if !plan.conflicts.isEmpty {
@@ -53,10 +61,30 @@ extension ChangeStore {
                 }
                 let branchCommit = commitToBranch ? try prepareBranchCommit(plan, decider: decider) : nil
                 let journal = try journal(for: plan, decider: decider, commitToBranch: commitToBranch)
-                guard try begin(journal, revisions: change.revisions) else { continue }
-                try faultInjection?("approve.begun")
-                guard try write(plan) else {
-                    try transact { $0.state.applying = nil; $0.message = "abandon approving \(id): files changed meanwhile" }
+                ApprovalLock.running.withLock { _ = $0.insert(journal.owner) }
+                defer { ApprovalLock.running.withLock { _ = $0.remove(journal.owner) } }
+                guard try approvalLock.acquire(journal) else {
+                    try waitOrGiveUp("Other letswork processes kept approving changes for over 10 seconds.")
+                    continue
+                }
+                // Under the lock: if the change moved on meanwhile (a new revision, a decision by
+                // another process), plan again; if its files changed since planning, likewise.
+                let written: Bool
+                do {
+                    guard try ledger.read().state.pending.first(where: { $0.id == id })?.revisions == change.revisions else {
+                        approvalLock.release()
+                        try waitOrGiveUp("Change \(id) kept changing while approving it.")
+                        continue
+                    }
+                    try faultInjection?("approve.begun")
+                    written = try write(plan)
+                } catch let error as ReviewError {
+                    approvalLock.release()  // Nothing was written: prepare failed before any rename.
+                    throw error
+                }
+                guard written else {
+                    approvalLock.release()
+                    try waitOrGiveUp("The files of change \(id) kept changing on disk while approving it.")
                     continue
                 }
                 try faultInjection?("approve.written")
@@ -64,15 +92,15 @@ extension ChangeStore {
                 let decision = try transact { transaction in
                     try finish(journal, hostCommit: hostCommit, skipped: [], in: &transaction)
                 }
+                approvalLock.release()
                 logger.info("change approved", metadata: ["change": "\(id)", "merged": "\(plan.mergedPaths)"])
                 return .approved(ApprovalReport(
                     changeID: id, revision: change.revisionNumber, proposer: change.proposer,
                     written: plan.files.filter { $0.after != nil }.map(\.path.value),
                     deleted: plan.files.filter { $0.after == nil }.map(\.path.value),
                     merged: plan.mergedPaths, forced: plan.forcedPaths, hostCommit: hostCommit,
-                    decisionCommit: decision.record))
+                    decisionCommit: decision?.record ?? ""))
             }
-            throw ReviewError.busy("The files of change \(id) kept changing on disk while approving it.")
         }
     }
 
@@ -95,24 +123,13 @@ extension ChangeStore {
 
     private func journal(for plan: ApprovalPlan, decider: Person, commitToBranch: Bool) throws -> ApplyJournal {
         ApplyJournal(
-            changeID: plan.change.id, pid: getpid(), host: ProcessInfo.processInfo.hostName, startedAt: clock(),
+            changeID: plan.change.id, owner: ChangeIDGenerator.make() + ChangeIDGenerator.make(), pid: getpid(), host: ProcessInfo.processInfo.hostName, startedAt: clock(),
             decidedBy: decider, merged: !plan.mergedPaths.isEmpty, forced: !plan.forcedPaths.isEmpty,
             commitToBranch: commitToBranch,
             files: try plan.files.map { file in
                 ApplyJournal.File(path: file.path.value, before: file.before.map { ObjectID.blob(hashing: $0).hex },
                                   after: try file.after.map { try repository.writeBlob($0).hex }, executable: file.executable)
             })
-    }
-
-    /// Records the journal in the ledger; false if the change moved on meanwhile (retry).
-    private func begin(_ journal: ApplyJournal, revisions: [String]) throws -> Bool {
-        try transact { transaction in
-            guard transaction.state.applying == nil,
-                  transaction.state.pending.first(where: { $0.id == journal.changeID })?.revisions == revisions else { return false }
-            transaction.state.applying = journal
-            transaction.message = "begin approving \(journal.changeID)"
-            return true
-        }
     }
 
     /// Writes the plan's files; false (nothing written) if a file changed since it was planned.
@@ -129,10 +146,12 @@ extension ChangeStore {
     }
 
     /// Moves a change from pending to approved in `transaction`, with its decision record.
+    /// Returns nil, changing nothing, if the change is no longer pending (a racing recovery
+    /// finished it already).
     func finish(_ journal: ApplyJournal, hostCommit: String?, skipped: [String],
-                in transaction: inout Transaction) throws -> ChangeRecord.Decision {
+                in transaction: inout Transaction) throws -> ChangeRecord.Decision? {
         guard let index = transaction.state.pending.firstIndex(where: { $0.id == journal.changeID }) else {
-            throw ReviewError.unknownChange(journal.changeID)
+            return nil
         }
         var change = transaction.state.pending.remove(at: index)
         transaction.viewChanged(at: index)
@@ -141,11 +160,9 @@ extension ChangeStore {
                                              skippedPaths: skipped.isEmpty ? nil : skipped)
         let recorded = try record(&change, decision: &decision, verdict: .approved, parent: transaction.state.approvedTip)
         transaction.state.approvedTip = recorded.hex
-        transaction.state.applying = nil
         transaction.decided.append(change)
         transaction.newObjects.append(recorded)
-        transaction.state.recentDecisions.append(change)
-        transaction.state.recentDecisions.removeFirst(max(0, transaction.state.recentDecisions.count - LedgerState.recentDecisionLimit))
+        transaction.state.remember(change)
         transaction.message = "approve \(change.id)"
         return decision
     }
@@ -169,12 +186,15 @@ extension ChangeStore {
     /// host changed since is left alone and named in the decision. Never half-applied, never
     /// both pending and approved.
     func finishInterruptedApproval() throws {
-        let snapshot = try ledger.read()
-        guard let journal = snapshot.state.applying else { return }
-        if journal.pid != getpid() && journal.host == ProcessInfo.processInfo.hostName
-            && (kill(journal.pid, 0) == 0 || errno == EPERM) {
-            return  // Its process is alive: it is still working.
+        guard FileManager.default.fileExists(atPath: approvalLock.path) else { return }
+        guard let journal = approvalLock.read() else {
+            // Unreadable: a process died between creating and filling a temporary file cannot
+            // leave this (the lock appears atomically, full); treat it as foreign junk.
+            logger.warning("removing an unreadable approval journal", metadata: ["path": "\(approvalLock.path)"])
+            approvalLock.release()
+            return
         }
+        if approvalLock.isHeldByLiveProcess(journal) { return }  // Still working.
         var writes: [WorkingTree.Write] = []
         var skipped: [String] = []
         for file in journal.files {
@@ -193,10 +213,10 @@ extension ChangeStore {
         }
         try workingTree.commit(workingTree.prepare(writes))
         try transact { transaction in
-            guard transaction.state.applying == journal else { return }
-            _ = try finish(journal, hostCommit: nil, skipped: skipped, in: &transaction)
+            guard try finish(journal, hostCommit: nil, skipped: skipped, in: &transaction) != nil else { return }
             transaction.message = "finish approving \(journal.changeID) after an interruption"
         }
+        approvalLock.release()
         logger.warning("finished an interrupted approval", metadata: ["change": "\(journal.changeID)", "skipped": "\(skipped)"])
     }
 

@@ -55,8 +55,10 @@ extension ChangeStore {
     /// The changes `proposerID` proposed that are pending or among the recent decisions, newest first.
     public func changes(proposedBy proposerID: String) throws -> [ChangeRecord] {
         try withLock {
-            let state = try ledger.read().state
-            let mine = (state.pending + state.recentDecisions).filter { $0.proposer.id == proposerID }
+            let snapshot = try ledger.read()
+            let decided = try snapshot.state.recentDecisions.filter { $0.proposer == proposerID }
+                .compactMap { try ledger.decidedRecord($0.id, in: snapshot) }
+            let mine = snapshot.state.pending.filter { $0.proposer.id == proposerID } + decided
             return mine.sorted { ($0.decision?.at ?? $0.updatedAt) > ($1.decision?.at ?? $1.updatedAt) }
         }
     }

@@ -12,8 +12,8 @@ extension ChangeStore {
                 guard let index = transaction.state.pending.firstIndex(where: { $0.id == id }) else {
                     throw ReviewError.unknownChange(id)
                 }
-                if transaction.state.applying?.changeID == id {
-                    throw ReviewError.busy("Change \(id) is being approved right now.")
+                if let journal = approvalLock.read(), journal.changeID == id, approvalLock.isHeldByLiveProcess(journal) {
+                    throw ReviewError.busy("Change \(id) is being approved right now by process \(journal.pid).")
                 }
                 var change = transaction.state.pending.remove(at: index)
                 transaction.viewChanged(at: index)
@@ -24,8 +24,7 @@ extension ChangeStore {
                 transaction.state.rejectedTip = recorded.hex
                 transaction.decided.append(change)
                 transaction.newObjects.append(recorded)
-                transaction.state.recentDecisions.append(change)
-                transaction.state.recentDecisions.removeFirst(max(0, transaction.state.recentDecisions.count - LedgerState.recentDecisionLimit))
+                transaction.state.remember(change)
                 transaction.message = "reject \(id)"
                 logger.info("change rejected", metadata: ["change": "\(id)"])
                 return change

@@ -16,6 +16,7 @@ public final class ChangeStore: @unchecked Sendable {
     let repository: Repository
     let ledger: Ledger
     let workingTree: WorkingTree
+    let approvalLock: ApprovalLock
     let logger: Logger
     let clock: @Sendable () -> Int64
     /// Tests set this to fail at a named step ("approve.begun", "approve.written") and check
@@ -32,6 +33,7 @@ public final class ChangeStore: @unchecked Sendable {
         ledger = Ledger(repository: repository)
         root = repository.workingDirectory!
         workingTree = WorkingTree(root: root)
+        approvalLock = ApprovalLock(gitDirectory: repository.gitDirectory)
         host = Person.host(of: repository)
         self.logger = logger
         self.clock = clock

@@ -2,7 +2,8 @@ import Foundation
 import GitKit
 
 /// The engine's durable state: a chain of commits on `refs/letswork/ledger` whose tree holds
-/// `state.json` (the pending queue and the derived refs' tips) and `decided/<id>.json`.
+/// `state.json` (the pending queue and the derived refs' tips) and `decided/<ab>/<id>.json`
+/// (sharded by the id's first two digits, so no tree grows with the whole history).
 ///
 /// Every update is a new ledger commit made with compare-and-swap on the ref, so two processes
 /// (a running server and a CLI command) never lose each other's updates. Each ledger commit also
@@ -15,6 +16,13 @@ struct Ledger {
     static let rejectedRef = "refs/letswork/rejected"
 
     let repository: Repository
+    /// The last state read or written, by ledger commit: most operations find the ledger where
+    /// they left it, and then skip reading and decoding it again.
+    let cache = Cache()
+
+    final class Cache {
+        var snapshot: Snapshot?
+    }
 
     struct Snapshot {
         let tip: ObjectID?
@@ -26,18 +34,25 @@ struct Ledger {
         guard let tip = try repository.reference(Ledger.ref) else {
             return Snapshot(tip: nil, tree: nil, state: LedgerState())
         }
+        if let cached = cache.snapshot, cached.tip == tip { return cached }
         let commit = try repository.commit(tip)
         guard let entry = try repository.entry(at: "state.json", inTree: commit.tree) else {
             throw ReviewError.busy("The letswork ledger (\(Ledger.ref)) has no state.json; it was changed by hand. Restore it with `git update-ref \(Ledger.ref) \(tip.hex)~1`.")
         }
         let data = Data(try repository.readBlob(entry.id))
         let state = try JSONDecoder().decode(LedgerState.self, from: data)
-        return Snapshot(tip: tip, tree: commit.tree, state: state)
+        let snapshot = Snapshot(tip: tip, tree: commit.tree, state: state)
+        cache.snapshot = snapshot
+        return snapshot
+    }
+
+    static func decidedPath(_ id: String) -> String {
+        "decided/\(id.prefix(2))/\(id).json"
     }
 
     /// A decided change's record, or nil when no decided change has that id.
     func decidedRecord(_ id: String, in snapshot: Snapshot) throws -> ChangeRecord? {
-        guard let tree = snapshot.tree, let entry = try repository.entry(at: "decided/\(id).json", inTree: tree) else {
+        guard let tree = snapshot.tree, let entry = try repository.entry(at: Ledger.decidedPath(id), inTree: tree) else {
             return nil
         }
         return try JSONDecoder().decode(ChangeRecord.self, from: Data(repository.readBlob(entry.id)))
@@ -49,11 +64,11 @@ struct Ledger {
     func write(_ state: LedgerState, after snapshot: Snapshot, decided: [ChangeRecord],
                newObjects: [ObjectID], message: String, at time: Int64) throws -> ObjectID {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.outputFormatting = [.sortedKeys]
         var updates = [TreeUpdate.upsert(path: "state.json", id: try repository.writeBlob(Array(encoder.encode(state))),
                                          mode: TreeEntry.regularMode)]
         for record in decided {
-            updates.append(.upsert(path: "decided/\(record.id).json", id: try repository.writeBlob(Array(encoder.encode(record))),
+            updates.append(.upsert(path: Ledger.decidedPath(record.id), id: try repository.writeBlob(Array(encoder.encode(record))),
                                    mode: TreeEntry.regularMode))
         }
         let tree = try repository.updateTree(snapshot.tree, with: updates)
@@ -62,6 +77,7 @@ struct Ledger {
         let commit = try repository.createCommit(tree: tree, parents: parents, author: signature,
                                                  committer: signature, message: message + "\n")
         try repository.updateReference(Ledger.ref, to: commit, expecting: snapshot.tip, message: "letswork: \(message)")
+        cache.snapshot = Snapshot(tip: commit, tree: tree, state: state)
         return commit
     }
 

@@ -1,0 +1,37 @@
+import Foundation
+
+/// `letswork-bench`: measures letswork and writes a markdown table and a JSON file.
+/// Run through `scripts/bench`, which builds it in release mode.
+@main
+struct LetsworkBench {
+    static func main() throws {
+        let arguments = CommandLine.arguments.dropFirst()
+        let sizes = arguments.first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1_000, 10_000, 100_000]
+        let output = arguments.dropFirst().first ?? "bench-results"
+        let base = ProcessInfo.processInfo.environment["LETSWORK_BENCH_DIR"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        let folder = base.appendingPathComponent("letswork-bench-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var rows: [EngineBenchmark.Row] = []
+        for size in sizes {
+            FileHandle.standardError.write(Data("engine: \(size) files…\n".utf8))
+            rows += try EngineBenchmark(fileCount: size, changes: 100).run(in: folder)
+        }
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(rows).write(to: URL(fileURLWithPath: output + "/engine.json"))
+        var table = "| operation | " + sizes.map { "\($0) files p50 / p95 (ms)" }.joined(separator: " | ") + " |\n"
+        table += "|---|" + sizes.map { _ in "---|" }.joined() + "\n"
+        var operations: [String] = []
+        for row in rows where !operations.contains(row.operation) { operations.append(row.operation) }
+        for operation in operations {
+            let cells = sizes.map { size -> String in
+                guard let row = rows.first(where: { $0.operation == operation && $0.files == size }) else { return "–" }
+                return String(format: "%.2f / %.2f", row.p50, row.p95)
+            }
+            table += "| \(operation) | " + cells.joined(separator: " | ") + " |\n"
+        }
+        try table.write(toFile: output + "/engine.md", atomically: true, encoding: .utf8)
+        print(table)
+    }
+}
