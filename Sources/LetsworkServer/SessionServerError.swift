@@ -6,6 +6,8 @@ public struct SessionServerError: Error, Sendable, Equatable, CustomStringConver
         case cannotListen
         /// The server stopped (or failed) before it was listening.
         case notRunning
+        /// `run()` was called a second time; a server runs once.
+        case alreadyStarted
     }
 
     /// What went wrong.
@@ -24,6 +26,12 @@ public struct SessionServerError: Error, Sendable, Equatable, CustomStringConver
                 + "or --port 0 to let letswork pick a free one."
         )
     }
+
+    /// `run()` was called a second time.
+    public static let alreadyStarted = SessionServerError(
+        code: .alreadyStarted,
+        message: "this letswork server was already started; make a new SessionHTTPServer to serve again"
+    )
 
     /// The server stopped, or failed, before it was listening.
     public static let notRunning = SessionServerError(

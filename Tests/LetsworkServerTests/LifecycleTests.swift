@@ -68,6 +68,7 @@ struct ListeningTests {
         #expect(reason == .serverStopped)
         await #expect(throws: SessionServerError.notRunning) { try await server.port }
         await #expect(throws: (any Error).self) { try await RawClient(port: port).send(.get, token: nil) }
+        await #expect(throws: SessionServerError.alreadyStarted) { try await server.run() }
 
         let neverStarted = SessionHTTPServer(configuration: .init(port: 0), tokens: tokens, factory: EchoFactory(), logger: testLogger)
         await neverStarted.stop()

@@ -83,8 +83,10 @@ public final class SessionHTTPServer: Service, Sendable {
     /// `ServiceGroup`; then ends every open session. Call it once.
     ///
     /// - Throws: ``SessionServerError`` `.cannotListen` when the port cannot be bound (the
-    ///   message suggests `--port`); otherwise whatever stopped the server abnormally.
+    ///   message suggests `--port`), `.alreadyStarted` on a second call; otherwise whatever
+    ///   stopped the server abnormally.
     public func run() async throws {
+        try await listener.begin()
         do {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { [store, configuration] in
@@ -96,7 +98,7 @@ public final class SessionHTTPServer: Service, Sendable {
         } catch {
             let wasListening = await listener.stopped()
             await store.shutDown()
-            if !wasListening {
+            if !wasListening, !(error is CancellationError) {
                 let failure = SessionServerError.cannotListen(port: configuration.port, underlying: error)
                 logger.error("\(failure.message)")
                 throw failure
@@ -177,6 +179,13 @@ actor ListenerState {
     }
 
     private var state: State = .starting([])
+    private var begun = false
+
+    /// Marks the start of `run()`; throws on a second start.
+    func begin() throws {
+        guard !begun else { throw SessionServerError.alreadyStarted }
+        begun = true
+    }
 
     func listening(port: Int) {
         guard case .starting(let waiters) = state else { return }
