@@ -56,6 +56,28 @@ struct RoundTripTests {
         }
     }
 
+    @Test("concurrent calls on one session each get their own reply")
+    func concurrentCalls() async throws {
+        try await withLiveServer { live in
+            let token = live.guest.token.secret
+            let session = try await live.client.openSession(token: token)
+            let client = live.client
+            let replies = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for id in 100..<124 {
+                    group.addTask {
+                        let reply = try await client.callTool("echo", arguments: #"{"text":"call \#(id)"}"#, token: token, sessionID: session, id: id)
+                        return (reply.json["id"] as? Int ?? -1, reply.toolText)
+                    }
+                }
+                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            #expect(replies.count == 24)
+            for (id, text) in replies {
+                #expect(text == "call \(id)")
+            }
+        }
+    }
+
     @Test("every protocol version from 2025-03-26 to 2025-11-25 initializes and calls a tool", arguments: [
         "2025-03-26", "2025-06-18", "2025-11-25",
     ])
