@@ -43,6 +43,16 @@ let package = Package(
             dependencies: ["GitKit", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // The 14 MCP tools, over the engine. Knows nothing of HTTP or Hummingbird.
+        .target(
+            name: "LetsworkTools",
+            dependencies: [
+                "LetsworkReview",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // The HTTP face of a session: Hummingbird + MCP Streamable HTTP, bearer tokens, roles.
         // Knows nothing of git: tools come in through a factory the CLI wires up.
         .target(
@@ -61,6 +71,9 @@ let package = Package(
             name: "letswork",
             dependencies: [
                 "LetsworkReview",
+                "LetsworkTools",
+                "LetsworkServer",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -77,6 +90,10 @@ let package = Package(
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "LetsworkTestSupport"]),
         .testTarget(name: "LetsworkReviewTests", dependencies: ["LetsworkReview", "GitKit", "LetsworkTestSupport"]),
         .testTarget(name: "LetsworkCLITests", dependencies: ["letswork", "LetsworkTestSupport"]),
+        .testTarget(
+            name: "LetsworkToolsTests",
+            dependencies: ["LetsworkTools", "LetsworkReview", "LetsworkTestSupport", .product(name: "MCP", package: "swift-sdk")]
+        ),
         .testTarget(
             name: "LetsworkServerTests",
             dependencies: [

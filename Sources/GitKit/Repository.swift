@@ -88,3 +88,14 @@ public final class Repository {
         return String(cString: text)
     }
 }
+
+extension Repository {
+    /// Whether the repository's ignore rules (`.gitignore`, `info/exclude`, core.excludesFile)
+    /// exclude `path`, relative to the work tree (folders with a trailing "/").
+    /// - Throws: ``GitError`` when the rules cannot be read.
+    public func isIgnored(_ path: String) throws -> Bool {
+        var ignored: Int32 = 0
+        try git("check whether \(path) is ignored") { git_ignore_path_is_ignored(&ignored, pointer, path) }
+        return ignored == 1
+    }
+}

@@ -35,6 +35,11 @@ extension ChangeStore {
         }
     }
 
+    /// The pending changes' records, oldest first (cheap: no diffs).
+    public func pendingRecords() throws -> [ChangeRecord] {
+        try withLock { try ledger.read().state.pending }
+    }
+
     /// How many changes are pending (cheap: no diffs).
     public func pendingCount() throws -> Int {
         try withLock { try ledger.read().state.pending.count }

@@ -27,6 +27,8 @@ public final class ChangeStore: @unchecked Sendable {
     public let root: String
     /// The host, as git's configuration names them.
     public let host: Person
+    /// The repository's `.git` folder (ends with "/"), where session files live.
+    public var gitDirectory: String { repository.gitDirectory }
 
     private init(repository: Repository, logger: Logger, clock: @escaping @Sendable () -> Int64) {
         self.repository = repository

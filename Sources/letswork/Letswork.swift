@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `letswork` command: one subcommand per file in this folder.
 @main
-struct Letswork: ParsableCommand {
+struct Letswork: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "letswork",
         abstract: "Two developers, their own AI agents, one codebase — every guest edit is a git commit the host reviews.",
@@ -17,6 +17,6 @@ struct Letswork: ParsableCommand {
             Everything is in git too: git log HEAD..refs/letswork/pending, git log refs/letswork/approved.
             """,
         version: "0.1.0",
-        subcommands: [PendingCommand.self, ShowCommand.self, ApproveCommand.self, RejectCommand.self, LogCommand.self]
+        subcommands: [StartCommand.self, StatusCommand.self, StopCommand.self, PendingCommand.self, ShowCommand.self, ApproveCommand.self, RejectCommand.self, LogCommand.self]
     )
 }

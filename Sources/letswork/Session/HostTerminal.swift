@@ -1,0 +1,53 @@
+import Foundation
+import LetsworkServer
+import LetsworkTools
+
+/// What the host sees in the terminal running `letswork start`: the session box with the join
+/// command, then a live feed of submissions, decisions, locks and connections.
+enum HostTerminal {
+    static func time() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: Date())
+    }
+
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data("[\(time())] \(text)\n".utf8))
+    }
+
+    static func box(project: String, joinCommand: String, sharing: String, localURL: String, agent: String) {
+        let lines = [
+            "letswork session on \(project)",
+            "",
+            "Send this command to your collaborator:",
+            "  \(joinCommand)",
+            "",
+            sharing,
+            "Your own agent: \(agent)",
+            "Server: \(localURL) (loopback only)",
+            "Review: letswork pending · letswork show ID · letswork approve ID / reject ID",
+            "Press Ctrl+C to stop; pending changes stay in git.",
+        ]
+        let width = lines.map(\.count).max()! + 2
+        var text = "╭" + String(repeating: "─", count: width) + "╮\n"
+        for line in lines { text += "│ " + line + String(repeating: " ", count: width - line.count - 1) + "│\n" }
+        text += "╰" + String(repeating: "─", count: width) + "╯\n"
+        FileHandle.standardOutput.write(Data(Terminal.bold(text).utf8))
+    }
+
+    static func feed(_ event: Collaboration.FeedEvent, debug: Bool) {
+        if event.kind == .call && !debug { return }
+        line(event.message)
+    }
+
+    static func connection(_ event: ConnectionEvent, debug: Bool) {
+        switch event {
+        case .connected(let session):
+            line("👤 \(session.principal.displayName) (\(session.principal.role)) connected" + (session.clientName.map { " with \($0)" } ?? ""))
+        case .disconnected(let session, _):
+            line("👋 \(session.principal.displayName) disconnected")
+        case .refused(let request):
+            if debug { line("⛔ refused a request (\(request.status)): \(request.reason)") }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import LetsworkReview
+import LetsworkServer
+import LetsworkTools
+import Logging
+import ServiceLifecycle
+
+/// One running `letswork start`: the composition root where the engine, the tools and the
+/// HTTP server meet (none of them knows the others), plus the tunnel and Claude Code.
+struct Session {
+    let store: ChangeStore
+    let command: StartCommand
+    let cloudflared: String?
+    let logger: Logger
+
+    func run() async throws {
+        let registry = TokenRegistry()
+        let host = try await registry.issueHostToken(displayName: store.host.name)
+        let guest = try await registry.addGuest(named: "guest")
+        let serverSlot = ServerSlot()
+        let debug = command.debug
+        let collaboration = Collaboration(
+            store: store, lockTimeout: Int64(command.lockTimeout) * 60,
+            hooks: .init(
+                participants: { await serverSlot.participants(registry: registry) },
+                renamed: { id, name in _ = try? await registry.rename(principalID: id, to: name) },
+                feed: { HostTerminal.feed($0, debug: debug) }),
+            logger: logger)
+        let factory = ClosureSessionFactory { principal in
+            await collaboration.makeServer(for: Caller(id: principal.id, role: Self.role(principal.role), initialName: principal.displayName))
+        }
+        let publicHost = command.publicURL.flatMap { URL(string: $0)?.host }
+        let server = SessionHTTPServer(
+            configuration: .init(port: command.port, publicHostnames: publicHost.map { [$0] } ?? []),
+            tokens: registry, factory: factory, logger: logger)
+        await serverSlot.set(server)
+        let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let port: Int
+            do {
+                port = try await server.port
+            } catch {
+                // The group's own error says why (a busy port suggests --port).
+                do { try await tasks.next() } catch let failure as SessionServerError {
+                    Terminal.error(failure.message)
+                    throw ExitCode.failure
+                }
+                Terminal.error("The server did not start: \(error)")
+                throw ExitCode.failure
+            }
+            let localURL = try await server.localURL
+            let events = Task {
+                for await event in server.events { HostTerminal.connection(event, debug: debug) }
+            }
+            defer { events.cancel() }
+
+            let (shareURL, sharing, tunnel) = await openTunnel(port: port, server: server, guestToken: guest.token.secret)
+            defer { tunnel?.stop() }
+            let state = SessionState(pid: getpid(), port: port, localURL: localURL, publicURL: shareURL,
+                                     hostToken: host.token.secret, guestToken: guest.token.secret, startedAt: Date())
+            try state.write(gitDirectory: store.gitDirectory)
+            defer { SessionState.remove(gitDirectory: store.gitDirectory) }
+            let claude = ClaudeCode.installed(in: store.root)
+            let agent = register(claude, localURL: localURL, hostToken: host.token.secret)
+            defer { claude?.unregisterHost() }
+            HostTerminal.box(project: store.displayName, joinCommand: Self.joinCommand(shareURL ?? localURL, token: guest.token.secret),
+                             sharing: sharing, localURL: localURL, agent: agent)
+            if let tunnel {
+                tunnel.onRestart = { url in
+                    Task {
+                        if let host = URL(string: url)?.host { await server.setPublicHostnames([host]) }
+                        var updated = state
+                        updated.publicURL = url
+                        try? updated.write(gitDirectory: store.gitDirectory)
+                        HostTerminal.line("🔁 The tunnel restarted with a new address. New join command:\n    \(Self.joinCommand(url, token: guest.token.secret))")
+                    }
+                }
+            }
+            try await tasks.next()
+            HostTerminal.line("Session stopped. Pending changes stay in git: letswork pending")
+        }
+    }
+
+    /// Opens the tunnel the options ask for; returns the URL to share, a sentence about it, and
+    /// the tunnel to stop at the end.
+    private func openTunnel(port: Int, server: SessionHTTPServer, guestToken: String) async -> (String?, String, CloudflaredTunnel?) {
+        if let publicURL = command.publicURL {
+            return (publicURL, "Shared through your tunnel at \(publicURL).", nil)
+        }
+        guard let cloudflared else {
+            if command.tunnel == .none { return (nil, "Loopback only (--tunnel none): the join command works on this machine.", nil) }
+            return (nil, "No public URL: cloudflared is not installed. \(CloudflaredTunnel.installHint)", nil)
+        }
+        let tunnel = CloudflaredTunnel(executable: cloudflared, port: port)
+        do {
+            HostTerminal.line("Opening a cloudflared quick tunnel…")
+            let url = try await tunnel.start { url in tunnel.onRestart?(url) }
+            if let host = URL(string: url)?.host { await server.setPublicHostnames([host]) }
+            return (url, "Shared through a cloudflared quick tunnel.", tunnel)
+        } catch {
+            tunnel.stop()
+            return (nil, "The tunnel did not open (\(error)); the session runs on loopback only.", nil)
+        }
+    }
+
+    private func register(_ claude: ClaudeCode?, localURL: String, hostToken: String) -> String {
+        guard let claude else {
+            return "Claude Code not found; any MCP client works (URL and host token: .git/letswork/session.json)."
+        }
+        do {
+            try claude.registerHost(url: localURL, token: hostToken)
+        } catch {
+            return "could not register with Claude Code: \(error)"
+        }
+        if !command.noLaunch && claude.launchInNewTerminal() { return "Claude Code opened in a new window (MCP server letswork-host)." }
+        return "registered with Claude Code as letswork-host; run `claude` in this folder in another terminal."
+    }
+
+    static func joinCommand(_ url: String, token: String) -> String {
+        "letswork join \(url) --token \(token)"
+    }
+
+    static func role(_ role: Role) -> Caller.Role {
+        switch role {
+        case .host: .host
+        case .guest: .guest
+        case .readOnlyGuest: .readOnlyGuest
+        }
+    }
+}
+
+/// Lets the tools' hooks reach the server, which is created after them.
+actor ServerSlot {
+    private var server: SessionHTTPServer?
+
+    func set(_ server: SessionHTTPServer) { self.server = server }
+
+    func participants(registry: TokenRegistry) async -> [Collaboration.Participant] {
+        let presence = await server?.presence() ?? []
+        let now = Date()
+        return await registry.principals.map { principal in
+            let seen = presence.first { $0.principal.id == principal.id }
+            let ago = seen.map { Int64(now.timeIntervalSince($0.lastSeen)) }
+            return Collaboration.Participant(id: principal.id, name: principal.displayName, role: principal.role.description,
+                                             lastSeenSecondsAgo: ago, connected: (ago ?? .max) < 60)
+        }
+    }
+}
