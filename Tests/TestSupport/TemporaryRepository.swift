@@ -7,21 +7,45 @@ public struct TemporaryRepository: Sendable {
 
     public init(path: String) { self.path = path }
 
-    /// Runs `body` with a fresh repository holding `files` in one first commit.
-    public static func with<T>(files: [String: String] = ["README.md": "hello\n"],
-                        _ body: (TemporaryRepository) throws -> T) throws -> T {
+    /// A fresh repository holding `files` in one first commit (none: no commit yet).
+    public static func make(files: [String: String] = ["README.md": "hello\n"]) throws -> TemporaryRepository {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("letswork-test-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let repository = TemporaryRepository(path: folder)
-        try repository.git("init", "-q", "-b", "main")
-        try repository.git("config", "user.name", "Hosta Host")
-        try repository.git("config", "user.email", "hosta@example.com")
-        try repository.git("config", "core.autocrlf", "false")
-        for (name, content) in files { try repository.write(name, content) }
-        if !files.isEmpty { try repository.commitAll("first commit") }
+        do {
+            try repository.git("init", "-q", "-b", "main")
+            try repository.git("config", "user.name", "Hosta Host")
+            try repository.git("config", "user.email", "hosta@example.com")
+            try repository.git("config", "core.autocrlf", "false")
+            for (name, content) in files { try repository.write(name, content) }
+            if !files.isEmpty { try repository.commitAll("first commit") }
+        } catch {
+            repository.remove()
+            throw error
+        }
+        return repository
+    }
+
+    /// Deletes the repository's folder.
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Runs `body` with a fresh repository, removed afterwards even when `body` throws.
+    public static func with<T>(files: [String: String] = ["README.md": "hello\n"],
+                               _ body: (TemporaryRepository) throws -> T) throws -> T {
+        let repository = try make(files: files)
+        defer { repository.remove() }
         return try body(repository)
+    }
+
+    /// The same for async test bodies.
+    public static func withAsync(files: [String: String] = ["README.md": "hello\n"],
+                                 _ body: (TemporaryRepository) async throws -> Void) async throws {
+        let repository = try make(files: files)
+        defer { repository.remove() }
+        try await body(repository)
     }
 
     /// Runs git in the repository and returns its standard output.
