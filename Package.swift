@@ -95,6 +95,10 @@ let package = Package(
             dependencies: ["LetsworkTools", "LetsworkReview", "LetsworkTestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
         .testTarget(
+            name: "LetsworkStartTests",
+            dependencies: ["letswork", "LetsworkTestSupport", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        .testTarget(
             name: "LetsworkServerTests",
             dependencies: [
                 "LetsworkServer",

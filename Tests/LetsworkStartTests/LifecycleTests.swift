@@ -1,0 +1,91 @@
+import Foundation
+import LetsworkTestSupport
+import Testing
+
+@Suite("letswork start, status and stop: a session's life on loopback")
+struct LifecycleTests {
+    @Test("--tunnel none: the box, a 0600 state file, status, then stop cleans everything up")
+    func loopbackSession() async throws {
+        try await TemporaryRepository.withAsync { repo in
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            let session = try await RunningSession.start(in: repo.path, scratch: scratch)
+            defer { session.process.killIfRunning() }
+            let state = session.state
+
+            #expect(state.port > 0)
+            #expect(state.localURL == "http://127.0.0.1:\(state.port)/mcp")
+            #expect(state.publicURL == nil)
+            #expect(state.hostToken != state.guestToken)
+            #expect(state.hostToken.count >= 43 && state.guestToken.count >= 43)  // ≥ 256 bits, base64url
+
+            // The box: the join command carries the guest token and the loopback URL, never the host token.
+            let join = try #require(session.joinLine)
+            #expect(join.contains("letswork join \(state.localURL) --token \(state.guestToken)"))
+            #expect(session.process.output.contains("--tunnel none"))
+            #expect(!session.process.output.contains(state.hostToken))
+            #expect(!session.process.errors.contains(state.hostToken))
+
+            // The state file holds the tokens: readable by the host only.
+            let file = try FileManager.default.attributesOfItem(atPath: StateFile.path(in: repo.path))
+            #expect((file[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            let folder = try FileManager.default.attributesOfItem(atPath: repo.path + "/.git/letswork")
+            #expect((folder[.posixPermissions] as? NSNumber)?.intValue == 0o700)
+
+            let status = try await letswork(["status"], in: repo.path, scratch: scratch)
+            #expect(status.status == 0)
+            #expect(status.output.contains("pid \(state.pid)"))
+            #expect(status.output.contains(state.localURL))
+            #expect(status.output.contains("letswork join \(state.localURL) --token \(state.guestToken)"))
+            #expect(status.output.contains("Pending: 0 change(s)"))
+
+            let stop = try await letswork(["stop"], in: repo.path, scratch: scratch)
+            #expect(stop.status == 0)
+            #expect(stop.output.contains("Stopped the session (pid \(state.pid))"))
+            #expect(try await session.process.waitForExit(timeout: .seconds(15)) == 0)
+            #expect(!isAlive(state.pid))
+            #expect(!FileManager.default.fileExists(atPath: StateFile.path(in: repo.path)))
+            #expect(session.process.output.contains("Session stopped."))
+
+            // Claude Code: registered on the loopback URL with the host token in a header, removed at the end.
+            let claude = scratch.fakeCalls.filter { $0.first == "claude" }
+            let added = try #require(claude.lastIndex { $0.starts(with: ["claude", "mcp", "add"]) }, "no `claude mcp add` in \(claude)")
+            let add = claude[added]
+            #expect(add.contains("letswork-host") && add.contains(state.localURL))
+            #expect(add.contains("--transport") && add.contains("http"))
+            #expect(add.contains("Authorization: Bearer \(state.hostToken)"))
+            #expect(!add.contains { $0.contains(state.guestToken) })
+            let removed = claude.lastIndex { $0.starts(with: ["claude", "mcp", "remove", "letswork-host"]) }
+            #expect(removed.map { $0 > added } == true, "no `claude mcp remove` after `mcp add`: \(claude)")
+
+            let after = try await letswork(["status"], in: repo.path, scratch: scratch)
+            #expect(after.status == 3)
+            #expect(after.output.contains("No session is running"))
+        }
+    }
+
+    @Test("Ctrl+C and SIGTERM stop the session: exit 0, no state file, no cloudflared left", arguments: [SIGINT, SIGTERM])
+    func signals(signal: Int32) async throws {
+        try await TemporaryRepository.withAsync { repo in
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            // Default tunnel mode with the fake cloudflared on PATH: there is a child to stop.
+            let session = try await RunningSession.start(in: repo.path, [], scratch: scratch)
+            defer { session.process.killIfRunning() }
+            let tunnel = try #require(scratch.cloudflaredPIDs.first, "cloudflared was not started: \(scratch.fakeCalls)")
+            #expect(isAlive(tunnel))
+
+            session.process.send(signal)
+            #expect(try await session.process.waitForExit(timeout: .seconds(20)) == 0)
+            #expect(!FileManager.default.fileExists(atPath: StateFile.path(in: repo.path)))
+            #expect(try await eventually(timeout: .seconds(5)) { !isAlive(tunnel) }, "cloudflared (pid \(tunnel)) still runs")
+            // Stopped by letswork, not left to notice on its own that its parent had gone.
+            let ends = scratch.fakeCalls.filter { $0.first == "cloudflared:exit" }.map { $0.dropFirst().joined() }
+            #expect(ends == ["TERM"] || ends == ["INT"], "cloudflared ended as \(ends)")
+            let claude = scratch.fakeCalls.filter { $0.first == "claude" }
+            let added = claude.lastIndex { $0.starts(with: ["claude", "mcp", "add"]) }
+            let removed = claude.lastIndex { $0.starts(with: ["claude", "mcp", "remove", "letswork-host"]) }
+            #expect(added != nil && removed != nil && removed! > added!, "registration not removed: \(claude)")
+        }
+    }
+}
