@@ -64,6 +64,32 @@ struct LifecycleTests {
         }
     }
 
+    @Test("a state file left by a process that is gone is recognised as stale and replaced")
+    func staleStateFile() async throws {
+        try await TemporaryRepository.withAsync { repo in
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            // The pid of a process that has certainly ended: one this test ran to completion.
+            let dead = try LetsworkProcess(["--help"], in: repo.path, scratch: scratch)
+            #expect(try await dead.waitForExit() != nil)
+            try FileManager.default.createDirectory(atPath: repo.path + "/.git/letswork", withIntermediateDirectories: true)
+            let stale = #"{"pid":\#(dead.pid),"port":1,"localURL":"http://127.0.0.1:1/mcp","hostToken":"old-host","guestToken":"old-guest","startedAt":"2026-01-01T00:00:00Z"}"#
+            try stale.write(toFile: StateFile.path(in: repo.path), atomically: true, encoding: .utf8)
+
+            let status = try await letswork(["status"], in: repo.path, scratch: scratch)
+            #expect(status.status == 3)
+            #expect(status.output.contains("ended without cleaning up"))
+            #expect(!FileManager.default.fileExists(atPath: StateFile.path(in: repo.path)))
+
+            try stale.write(toFile: StateFile.path(in: repo.path), atomically: true, encoding: .utf8)
+            let session = try await RunningSession.start(in: repo.path, scratch: scratch)
+            defer { session.process.killIfRunning() }
+            #expect(session.state.guestToken != "old-guest")
+            session.process.send(SIGTERM)
+            #expect(try await session.process.waitForExit(timeout: .seconds(20)) == 0)
+        }
+    }
+
     @Test("Ctrl+C and SIGTERM stop the session: exit 0, no state file, no cloudflared left", arguments: [SIGINT, SIGTERM])
     func signals(signal: Int32) async throws {
         try await TemporaryRepository.withAsync { repo in

@@ -47,6 +47,39 @@ struct TunnelTests {
         }
     }
 
+    @Test("when cloudflared dies, it is restarted and the new join command printed; only the new hostname is served")
+    func restartsTheTunnel() async throws {
+        try await TemporaryRepository.withAsync { repo in
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            let session = try await RunningSession.start(in: repo.path, [], scratch: scratch,
+                                                         environment: ["LETSWORK_FAKE_TUNNEL_HOST": "first-words.trycloudflare.com"])
+            defer { session.process.killIfRunning() }
+            let state = session.state
+            #expect(state.publicURL == "https://first-words.trycloudflare.com")
+            let first = try #require(scratch.cloudflaredPIDs.first)
+
+            kill(first, SIGKILL)  // the tunnel dies under the session
+            // The fake's second run answers on first-words-1.trycloudflare.com.
+            let newJoin = "letswork join https://first-words-1.trycloudflare.com --token \(state.guestToken)"
+            let restarted = try await eventually(timeout: .seconds(30)) {
+                session.process.output.contains(newJoin) && StateFile.read(in: repo.path)?.publicURL == "https://first-words-1.trycloudflare.com"
+            }
+            #expect(restarted, "no new join command; stdout:\n\(session.process.output)")
+            #expect(scratch.cloudflaredPIDs.count == 2)
+            #expect(session.process.process.isRunning)
+            #expect(StateFile.read(in: repo.path)?.hostToken == state.hostToken)
+
+            let token = state.guestToken
+            #expect(try rawHTTPStatus(port: state.port, host: "first-words-1.trycloudflare.com", token: token, body: initializeBody) == 200)
+            #expect(try rawHTTPStatus(port: state.port, host: "first-words.trycloudflare.com", token: token, body: initializeBody) == 403)
+
+            session.process.send(SIGTERM)
+            #expect(try await session.process.waitForExit(timeout: .seconds(20)) == 0)
+            #expect(!FileManager.default.fileExists(atPath: StateFile.path(in: repo.path)))
+        }
+    }
+
     @Test("tunnel auto without cloudflared still starts on loopback and says how to share it")
     func autoWithoutCloudflared() async throws {
         try await TemporaryRepository.withAsync { repo in
