@@ -38,6 +38,7 @@ struct LifecycleTests {
             #expect(status.output.contains(state.localURL))
             #expect(status.output.contains("letswork join \(state.localURL) --token \(state.guestToken)"))
             #expect(status.output.contains("Pending: 0 change(s)"))
+            #expect(!status.output.contains(state.hostToken))
 
             let stop = try await letswork(["stop"], in: repo.path, scratch: scratch)
             #expect(stop.status == 0)
@@ -108,10 +109,13 @@ struct LifecycleTests {
             // Stopped by letswork, not left to notice on its own that its parent had gone (the fake
             // then records "orphaned"; the real cloudflared would keep the tunnel open for good).
             let ends = scratch.fakeCalls.filter { $0.first == "cloudflared:exit" }.map { $0.dropFirst().joined() }
+            // Remove this withKnownIssue once fixed: Swift Testing then reports "Known issue was not
+            // recorded", so the fix cannot go unnoticed (a .disabled test would stay silent).
             withKnownIssue("""
-                bug: letswork spawns cloudflared from a Dispatch worker thread, whose signal mask blocks \
-                SIGTERM/SIGINT; Foundation's Process passes that mask on, so CloudflaredTunnel.stop()'s \
-                SIGTERM is never delivered and cloudflared outlives the session
+                bug: CloudflaredTunnel.start runs Process.run() on a Dispatch worker thread, whose signal \
+                mask blocks SIGTERM/SIGINT; Foundation's Process passes that mask on to the child \
+                (swiftlang/swift-corelibs-foundation#4772), so stop()'s SIGTERM is never delivered and \
+                cloudflared outlives the session
                 """) {
                 #expect(!scratch.fakeCalls.contains { $0.first == "cloudflared:blocked" }, "cloudflared started with SIGTERM/SIGINT blocked")
                 #expect(ends == ["TERM"] || ends == ["INT"], "cloudflared ended as \(ends)")
