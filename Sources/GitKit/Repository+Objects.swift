@@ -38,6 +38,23 @@ extension Repository {
         return ObjectID(oid)
     }
 
+    /// A tree of the given files, all at its top level (no folders).
+    /// - Throws: ``GitError`` when a name is invalid or the tree cannot be written.
+    public func makeTree(_ entries: [(name: String, id: ObjectID, mode: UInt32)]) throws -> ObjectID {
+        var builder: OpaquePointer?
+        try git("create a tree builder") { git_treebuilder_new(&builder, pointer, nil) }
+        defer { git_treebuilder_free(builder) }
+        for entry in entries {
+            var oid = entry.id.raw
+            try git("add \(entry.name) to a tree") {
+                git_treebuilder_insert(nil, builder, entry.name, &oid, git_filemode_t(rawValue: entry.mode))
+            }
+        }
+        var oid = git_oid()
+        try git("write a tree") { git_treebuilder_write(&oid, builder) }
+        return ObjectID(oid)
+    }
+
     /// The entry at `path` (slash-separated) inside tree `tree`, or nil when there is none.
     /// - Throws: ``GitError`` when the tree cannot be read.
     public func entry(at path: String, inTree tree: ObjectID) throws -> TreeEntry? {

@@ -65,13 +65,16 @@ struct Ledger {
                newObjects: [ObjectID], message: String, at time: Int64) throws -> ObjectID {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var updates = [TreeUpdate.upsert(path: "state.json", id: try repository.writeBlob(Array(encoder.encode(state))),
-                                         mode: TreeEntry.regularMode)]
+        let stateBlob = try repository.writeBlob(Array(encoder.encode(state)))
+        // The first ledger tree is built directly: starting from the empty tree would leave
+        // that empty tree behind as a dangling object.
+        let base = try snapshot.tree ?? repository.makeTree([("state.json", stateBlob, TreeEntry.regularMode)])
+        var updates = [TreeUpdate.upsert(path: "state.json", id: stateBlob, mode: TreeEntry.regularMode)]
         for record in decided {
             updates.append(.upsert(path: Ledger.decidedPath(record.id), id: try repository.writeBlob(Array(encoder.encode(record))),
                                    mode: TreeEntry.regularMode))
         }
-        let tree = try repository.updateTree(snapshot.tree, with: updates)
+        let tree = try repository.updateTree(base, with: updates)
         let parents = (snapshot.tip.map { [$0] } ?? []) + newObjects
         let signature = Person.letswork.signature(at: time)
         let commit = try repository.createCommit(tree: tree, parents: parents, author: signature,

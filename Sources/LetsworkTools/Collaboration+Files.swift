@@ -3,7 +3,7 @@ import LetsworkReview
 import MCP
 
 extension Collaboration {
-    struct ListedEntry: Codable {
+    struct ListedEntry {
         let path: String
         let type: String
         let size: Int?
@@ -62,8 +62,13 @@ extension Collaboration {
         }
         if lines.isEmpty { lines = ["(empty)"] }
         if truncated { lines.append("… stopped after \(Self.listingLimit) entries; list a subfolder to see more.") }
-        let structured = try Value(["path": Value.string(folder.isEmpty ? "." : folder), "recursive": .bool(recursive),
-                                    "truncated": .bool(truncated), "entries": Value(entries)])
+        // The entries travel as text, one per line: the MCP SDK re-decodes every string of a
+        // result (see StructuredContent), which made per-entry structured content the slowest
+        // part of a listing. Structured content describes the listing.
+        let structured: Value = ["path": .string(folder.isEmpty ? "." : folder), "recursive": .bool(recursive),
+                                 "truncated": .bool(truncated), "count": .int(entries.count),
+                                 "locked": .int(entries.filter { $0.lockedBy != nil }.count),
+                                 "with_pending_changes": .int(entries.filter { $0.pendingChanges != nil }.count)]
         return ToolOutput(text: lines.joined(separator: "\n"), structured: structured)
     }
 
@@ -77,8 +82,9 @@ extension Collaboration {
             throw ToolFailure("\(path) is a binary file; letswork only reads text (UTF-8) files.")
         }
         let lines = text.isEmpty ? 0 : text.split(separator: "\n", omittingEmptySubsequences: false).count - (text.hasSuffix("\n") ? 1 : 0)
-        return ToolOutput(text: text, structured: ["path": .string(path.value), "content": .string(text),
-                                                   "size": .int(file.content.count), "lines": .int(lines)])
+        // The content travels once, as the text; structured content describes it.
+        return ToolOutput(text: text, structured: ["path": .string(path.value), "size": .int(file.content.count),
+                                                   "lines": .int(lines)])
     }
 
     func writeFile(_ arguments: Arguments, _ caller: Caller) async throws -> ToolOutput {

@@ -3,7 +3,7 @@ import LetsworkReview
 import MCP
 
 extension Collaboration {
-    struct PendingSummary: Codable {
+    struct PendingSummary: StructuredContent {
         let change_id: String
         let proposer: String
         let summary: String?
@@ -13,6 +13,12 @@ extension Collaboration {
         let deletions: Int
         let status: String?
         let diff: String
+
+        var structured: Value {
+            ["change_id": .string(change_id), "proposer": .string(proposer), "summary": summary.value,
+             "revision": .int(revision), "paths": paths.structured, "additions": .int(additions),
+             "deletions": .int(deletions), "status": status.value, "diff": .string(diff)]
+        }
     }
 
     func pendingChanges(_ caller: Caller) throws -> ToolOutput {
@@ -38,10 +44,10 @@ extension Collaboration {
         }
         var text = "\(changes.count) pending change\(changes.count == 1 ? "" : "s"), newest first.\n\n" + sections.joined(separator: "\n")
         if caller.isHost { text += "\nApprove with approve_change(change_id) or reject with reject_change(change_id, reason)." }
-        return ToolOutput(text: text, structured: try Value(["changes": summaries]))
+        return ToolOutput(text: text, structured: ["changes": summaries.structured])
     }
 
-    struct MyChange: Codable {
+    struct MyChange: StructuredContent {
         let change_id: String
         let state: String
         let revision: Int
@@ -50,6 +56,12 @@ extension Collaboration {
         let reason: String?
         let merged: Bool?
         let conflicting_paths: [String]?
+
+        var structured: Value {
+            ["change_id": .string(change_id), "state": .string(state), "revision": .int(revision),
+             "paths": paths.structured, "summary": summary.value, "reason": reason.value,
+             "merged": merged.map { .bool($0) } ?? .null, "conflicting_paths": conflicting_paths.map(\.structured) ?? .null]
+        }
     }
 
     func myChanges(_ caller: Caller) throws -> ToolOutput {
@@ -78,7 +90,7 @@ extension Collaboration {
             }
             return line
         }
-        return ToolOutput(text: lines.joined(separator: "\n"), structured: try Value(["changes": mine]))
+        return ToolOutput(text: lines.joined(separator: "\n"), structured: ["changes": mine.structured])
     }
 
     func approve(_ arguments: Arguments, _ caller: Caller) throws -> ToolOutput {

@@ -14,12 +14,12 @@ extension Collaboration {
                      "Pending changes: \(pending)"]
         lines.append("Connected: " + (participants.filter(\.connected).map { "\($0.name) (\($0.role))" }.joined(separator: ", ").nonEmpty ?? "nobody else"))
         lines.append("Locks: " + (held.map { "\($0.path) by \($0.holderName) (\(Self.ago(now - $0.since)))" }.joined(separator: "; ").nonEmpty ?? "none"))
-        let structured = try Value([
-            "project": Value.string(store.displayName), "branch": branch.map { .string($0) } ?? .null,
+        let structured: Value = [
+            "project": .string(store.displayName), "branch": branch.value,
             "you": ["name": .string(name(of: caller)), "role": .string(caller.role.rawValue)],
-            "pending_changes": .int(pending), "participants": Value(participants), "locks": Value(held),
+            "pending_changes": .int(pending), "participants": participants.structured, "locks": held.structured,
             "lock_timeout_minutes": .int(Int(locks.timeout / 60)),
-        ])
+        ]
         return ToolOutput(text: lines.joined(separator: "\n"), structured: structured)
     }
 
@@ -28,7 +28,7 @@ extension Collaboration {
         guard !events.isEmpty else { return ToolOutput(text: "Nothing new.", structured: ["notifications": []]) }
         let now = clock()
         let text = events.map { "• \($0.message) (\(Self.ago(now - $0.time)))" }.joined(separator: "\n")
-        return ToolOutput(text: text, structured: (try? Value(["notifications": events])) ?? nil)
+        return ToolOutput(text: text, structured: ["notifications": events.structured])
     }
 
     func setDisplayName(_ arguments: Arguments, _ caller: Caller) async throws -> ToolOutput {

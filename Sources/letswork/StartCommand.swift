@@ -92,6 +92,8 @@ struct StartCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
+        // Children (claude, cloudflared, a terminal) run in the repository's root.
+        FileManager.default.changeCurrentDirectoryPath(store.root)
         try await Session(store: store, command: self, cloudflared: cloudflared, logger: logger).run()
     }
 }

@@ -109,17 +109,11 @@ struct LifecycleTests {
             // Stopped by letswork, not left to notice on its own that its parent had gone (the fake
             // then records "orphaned"; the real cloudflared would keep the tunnel open for good).
             let ends = scratch.fakeCalls.filter { $0.first == "cloudflared:exit" }.map { $0.dropFirst().joined() }
-            // Remove this withKnownIssue once fixed: Swift Testing then reports "Known issue was not
-            // recorded", so the fix cannot go unnoticed (a .disabled test would stay silent).
-            withKnownIssue("""
-                bug: CloudflaredTunnel.start runs Process.run() on a Dispatch worker thread, whose signal \
-                mask blocks SIGTERM/SIGINT; Foundation's Process passes that mask on to the child \
-                (swiftlang/swift-corelibs-foundation#4772), so stop()'s SIGTERM is never delivered and \
-                cloudflared outlives the session
-                """) {
-                #expect(!scratch.fakeCalls.contains { $0.first == "cloudflared:blocked" }, "cloudflared started with SIGTERM/SIGINT blocked")
-                #expect(ends == ["TERM"] || ends == ["INT"], "cloudflared ended as \(ends)")
-            }
+            // Children start with an empty signal mask (ChildProcess), so the SIGTERM reaches it
+            // even though letswork runs on Dispatch threads that block it
+            // (swiftlang/swift-corelibs-foundation#4772).
+            #expect(!scratch.fakeCalls.contains { $0.first == "cloudflared:blocked" }, "cloudflared started with SIGTERM/SIGINT blocked")
+            #expect(ends == ["TERM"] || ends == ["INT"], "cloudflared ended as \(ends)")
             let claude = scratch.fakeCalls.filter { $0.first == "claude" }
             let added = claude.lastIndex { $0.starts(with: ["claude", "mcp", "add"]) }
             let removed = claude.lastIndex { $0.starts(with: ["claude", "mcp", "remove", "letswork-host"]) }

@@ -93,9 +93,9 @@ struct CollaborationTests {
             let sub = try await harness.call("list_files", ["path": "src", "recursive": true], as: guestCaller)
             #expect(sub.text.split(separator: "\n").count == 2)
             try await harness.expectError("list_files", ["path": "notes.md"], as: guestCaller, containing: "not a folder")
-            // Structured content mirrors the text.
-            let entries = try #require(all.structured?.objectValue?["entries"]?.arrayValue)
-            #expect(entries.count == all.text.split(separator: "\n").count)
+            // Structured content describes the listing the text shows.
+            #expect(all.structured?.objectValue?["count"]?.intValue == all.text.split(separator: "\n").count)
+            #expect(all.structured?.objectValue?["with_pending_changes"]?.intValue == 1)
         }
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Registers the host's own MCP connection with Claude Code, pointing at the loopback URL with
-/// the host token in a header, so the host's traffic never crosses the public tunnel.
+/// the host token in a header, so the host's traffic never crosses the public tunnel. Claude
+/// Code keys `--scope local` entries by folder: run from the repository root.
 struct ClaudeCode {
     static let hostServerName = "letswork-host"
     let executable: String
@@ -14,18 +15,18 @@ struct ClaudeCode {
     /// `claude mcp add --transport http letswork-host URL --header "Authorization: Bearer …"`,
     /// replacing a stale entry of that name first.
     func registerHost(url: String, token: String) throws {
-        _ = try? ExternalTool.run(executable, ["mcp", "remove", Self.hostServerName, "--scope", "local"], in: folder)
+        _ = try? ExternalTool.run(executable, ["mcp", "remove", Self.hostServerName, "--scope", "local"])
         let result = try ExternalTool.run(executable, [
             "mcp", "add", "--transport", "http", "--scope", "local", Self.hostServerName, url,
             "--header", "Authorization: Bearer \(token)",
-        ], in: folder)
+        ])
         guard result.status == 0 else {
             throw ValidationErrorMessage("claude mcp add failed (exit \(result.status)): \(result.errors.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 
     func unregisterHost() {
-        _ = try? ExternalTool.run(executable, ["mcp", "remove", Self.hostServerName, "--scope", "local"], in: folder)
+        _ = try? ExternalTool.run(executable, ["mcp", "remove", Self.hostServerName, "--scope", "local"])
     }
 
     /// Opens Claude Code in a new terminal window when this desktop has one; otherwise returns
@@ -35,11 +36,8 @@ struct ClaudeCode {
         guard environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil else { return false }
         for terminal in ["x-terminal-emulator", "gnome-terminal", "konsole", "xfce4-terminal", "xterm"] {
             guard let path = ExternalTool.find(terminal) else { continue }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = terminal == "gnome-terminal" ? ["--", executable] : ["-e", executable]
-            process.currentDirectoryURL = URL(fileURLWithPath: folder)
-            if (try? process.run()) != nil { return true }
+            let arguments = terminal == "gnome-terminal" ? ["--", executable] : ["-e", executable]
+            if (try? ChildProcess.spawn(path, arguments, captureOutput: false)) != nil { return true }
         }
         return false
     }

@@ -7,7 +7,7 @@ import Foundation
 final class CloudflaredTunnel: @unchecked Sendable {
     // @unchecked Sendable: the mutable fields are only touched while `lock` is held.
     private let lock = NSLock()
-    private var process: Process?
+    private var child: ChildProcess?
     private var stopping = false
     private var restarts = 0
     private var restartHandler: (@Sendable (String) -> Void)?
@@ -32,29 +32,25 @@ final class CloudflaredTunnel: @unchecked Sendable {
 
     /// Starts cloudflared and returns the public URL once it prints it.
     /// - Throws: when cloudflared cannot start, exits first, or prints no URL within `timeout`.
-    func start(onNewURL: @escaping @Sendable (String) -> Void = { _ in }) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["tunnel", "--no-autoupdate", "--url", "http://127.0.0.1:\(port)"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
+    func start() async throws -> String {
+        let child = try ChildProcess.spawn(executable, ["tunnel", "--no-autoupdate", "--url", "http://127.0.0.1:\(port)"],
+                                           captureOutput: true)
+        lock.withLock { self.child = child }
         let found = Once<String>()
         let buffer = LockedText()
-        output.fileHandleForReading.readabilityHandler = { handle in
+        // Keep reading for as long as cloudflared runs, so it never blocks on a full pipe.
+        child.output?.readabilityHandler = { handle in
             let data = handle.availableData
             guard !data.isEmpty else { handle.readabilityHandler = nil; return }
             if let url = Self.publicURL(in: buffer.append(String(decoding: data, as: UTF8.self))) {
                 found.resolve(.success(url))
             }
         }
-        process.terminationHandler = { [weak self] finished in
-            found.resolve(.failure(ValidationErrorMessage("cloudflared exited (status \(finished.terminationStatus)) before opening a tunnel: \(buffer.text.suffix(300))")))
-            self?.exited(onNewURL: onNewURL)
+        Task { [weak self] in
+            let status = await child.waitForExit()
+            found.resolve(.failure(ValidationErrorMessage("cloudflared exited (status \(status)) before opening a tunnel: \(buffer.text.suffix(300))")))
+            self?.exited(child)
         }
-        lock.withLock { self.process = process }
-        try process.run()
         let timeout = self.timeout
         let timer = Task {
             try? await Task.sleep(for: timeout)
@@ -64,30 +60,30 @@ final class CloudflaredTunnel: @unchecked Sendable {
         do {
             return try await found.value()
         } catch {
-            process.terminate()
+            await child.terminate()
             throw error
         }
     }
 
-    /// Stops cloudflared for good.
-    func stop() {
-        let process = lock.withLock { () -> Process? in
+    /// Stops cloudflared for good (SIGTERM, then SIGKILL after a grace period) and waits for it.
+    func stop() async {
+        let child = lock.withLock { () -> ChildProcess? in
             stopping = true
-            return self.process
+            return self.child
         }
-        if let process, process.isRunning { process.terminate() }
+        await child?.terminate()
     }
 
-    private func exited(onNewURL: @escaping @Sendable (String) -> Void) {
+    private func exited(_ child: ChildProcess) {
         let again = lock.withLock { () -> Bool in
-            guard !stopping, restarts < 20 else { return false }
+            guard !stopping, self.child === child, restarts < 20 else { return false }
             restarts += 1
             return true
         }
         guard again else { return }
         Task {
             try? await Task.sleep(for: .seconds(2))
-            if let url = try? await start(onNewURL: onNewURL) { onNewURL(url) }
+            if let url = try? await start() { onRestart?(url) }
         }
     }
 
@@ -104,6 +100,11 @@ final class Once<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Result<Value, Error>?
     private var waiter: CheckedContinuation<Value, Error>?
+
+    var isResolved: Bool { lock.withLock { result != nil } }
+
+    /// The value, if it has arrived (nil before, or if it arrived as an error).
+    var resolvedValue: Value? { lock.withLock { try? result?.get() } }
 
     func resolve(_ outcome: Result<Value, Error>) {
         let waiter = lock.withLock { () -> CheckedContinuation<Value, Error>? in
@@ -131,6 +132,13 @@ final class LockedText: @unchecked Sendable {
     // @unchecked Sendable: `storage` is only touched while `lock` is held.
     private let lock = NSLock()
     private var storage = ""
-    func append(_ more: String) -> String { lock.withLock { storage += more; return storage } }
+    /// Appends and returns the text so far (its last 64 KiB: cloudflared may run for days).
+    func append(_ more: String) -> String {
+        lock.withLock {
+            storage += more
+            if storage.utf8.count > 65_536 { storage = String(storage.suffix(32_768)) }
+            return storage
+        }
+    }
     var text: String { lock.withLock { storage } }
 }

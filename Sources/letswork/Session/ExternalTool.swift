@@ -19,25 +19,13 @@ enum ExternalTool {
         let errors: String
     }
 
-    /// Runs `executable` with `arguments` to completion, capturing its output.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                    in folder: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-                      errors: String(decoding: err, as: UTF8.self))
+    /// Runs `executable` with `arguments` to completion, capturing its output (standard output
+    /// and error together), through ``ChildProcess`` so it starts with a clean signal state.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let child = try ChildProcess.spawn(executable, arguments, environment: environment, captureOutput: true)
+        let output = child.output?.readDataToEndOfFile() ?? Data()
+        while !child.hasExited { usleep(1_000) }
+        let status = child.exitStatus ?? -1
+        return Result(status: status, output: String(decoding: output, as: UTF8.self), errors: String(decoding: output, as: UTF8.self))
     }
 }

@@ -57,19 +57,24 @@ struct Session {
             }
             defer { events.cancel() }
 
-            let (shareURL, sharing, tunnel) = await openTunnel(port: port, server: server, guestToken: guest.token.secret)
-            defer { tunnel?.stop() }
-            let state = SessionState(pid: getpid(), port: port, localURL: localURL, publicURL: shareURL,
+            // The state file first, so `status`, `stop` and a second `start` see the session at
+            // once, even while the tunnel takes its time to open.
+            var state = SessionState(pid: getpid(), port: port, localURL: localURL, publicURL: nil,
                                      hostToken: host.token.secret, guestToken: guest.token.secret, startedAt: Date())
             try state.write(gitDirectory: store.gitDirectory)
             defer { SessionState.remove(gitDirectory: store.gitDirectory) }
+            let (shareURL, sharing, tunnel) = await openTunnel(port: port, server: server, guestToken: guest.token.secret)
+            if shareURL != nil {
+                state.publicURL = shareURL
+                try state.write(gitDirectory: store.gitDirectory)
+            }
             let claude = ClaudeCode.installed(in: store.root)
             let agent = register(claude, localURL: localURL, hostToken: host.token.secret)
             defer { claude?.unregisterHost() }
             HostTerminal.box(project: store.displayName, joinCommand: Self.joinCommand(shareURL ?? localURL, token: guest.token.secret),
                              sharing: sharing, localURL: localURL, agent: agent)
             if let tunnel {
-                tunnel.onRestart = { url in
+                tunnel.onRestart = { [state] url in
                     Task {
                         if let host = URL(string: url)?.host { await server.setPublicHostnames([host]) }
                         var updated = state
@@ -79,7 +84,13 @@ struct Session {
                     }
                 }
             }
-            try await tasks.next()
+            do {
+                try await tasks.next()
+            } catch {
+                await tunnel?.stop()
+                throw error
+            }
+            await tunnel?.stop()
             HostTerminal.line("Session stopped. Pending changes stay in git: letswork pending")
         }
     }
@@ -97,11 +108,11 @@ struct Session {
         let tunnel = CloudflaredTunnel(executable: cloudflared, port: port)
         do {
             HostTerminal.line("Opening a cloudflared quick tunnel…")
-            let url = try await tunnel.start { url in tunnel.onRestart?(url) }
+            let url = try await tunnel.start()
             if let host = URL(string: url)?.host { await server.setPublicHostnames([host]) }
             return (url, "Shared through a cloudflared quick tunnel.", tunnel)
         } catch {
-            tunnel.stop()
+            await tunnel.stop()
             return (nil, "The tunnel did not open (\(error)); the session runs on loopback only.", nil)
         }
     }

@@ -1,0 +1,48 @@
+import LetsworkReview
+import MCP
+
+/// Builds tool results' structured content directly as MCP `Value`s.
+///
+/// Why not `Value(someCodable)`: the SDK implements it as a JSON encode then decode, and its
+/// decoder compiles a regular expression for every string it meets (to spot data URLs,
+/// `Data.isDataURL` in swift-sdk 0.12.1), about 30 µs a string here. The SDK's request handler
+/// does that round trip once more on every result, which we cannot avoid; so results carry as
+/// few separate strings as they can (large listings travel as text).
+protocol StructuredContent {
+    var structured: Value { get }
+}
+
+extension Optional where Wrapped == String {
+    var value: Value { map { .string($0) } ?? .null }
+}
+
+extension Optional where Wrapped == Int {
+    var value: Value { map { .int($0) } ?? .null }
+}
+
+extension Array where Element: StructuredContent {
+    var structured: Value { .array(map(\.structured)) }
+}
+
+extension Array where Element == String {
+    var structured: Value { .array(map { .string($0) }) }
+}
+
+extension LockTable.Lock: StructuredContent {
+    var structured: Value {
+        ["path": .string(path), "holder": .string(holderName), "holder_id": .string(holderID), "since": .int(Int(since))]
+    }
+}
+
+extension Collaboration.Participant: StructuredContent {
+    var structured: Value {
+        ["id": .string(id), "name": .string(name), "role": .string(role), "connected": .bool(connected),
+         "last_seen_seconds_ago": lastSeenSecondsAgo.map { Int($0) }.value]
+    }
+}
+
+extension Inbox.Event: StructuredContent {
+    var structured: Value {
+        ["time": .int(Int(time)), "kind": .string(kind), "message": .string(message), "change_id": changeID.value]
+    }
+}

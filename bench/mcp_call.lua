@@ -1,0 +1,24 @@
+-- wrk script: POSTs one JSON-RPC tools/call to an MCP Streamable HTTP endpoint, again and again.
+-- Environment: MCP_SESSION (Mcp-Session-Id), MCP_AUTH (Authorization header value, may be empty),
+-- MCP_BODY (the JSON-RPC request).
+wrk.method = "POST"
+wrk.body = os.getenv("MCP_BODY")
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json, text/event-stream"
+wrk.headers["Mcp-Session-Id"] = os.getenv("MCP_SESSION")
+wrk.headers["MCP-Protocol-Version"] = "2025-06-18"
+local auth = os.getenv("MCP_AUTH")
+if auth ~= nil and auth ~= "" then wrk.headers["Authorization"] = auth end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    io.stderr:write("unexpected status " .. status .. ": " .. string.sub(body, 1, 200) .. "\n")
+  end
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT requests=%d errors=%d rps=%.1f p50=%.3f p95=%.3f p99=%.3f\n",
+    summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end

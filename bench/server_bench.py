@@ -1,0 +1,262 @@
+"""Side-by-side server benchmark: letswork (Swift) and, when installed, letswork 2.0.9 (Python).
+
+Both run on 127.0.0.1 against the same generated repository; the same client measures both:
+wrk (Debian) with mcp_call.lua for latency and throughput, Python's http.client for the
+sequential flows (initialize, submit + approve). Writes bench-results/server.md and server.json.
+
+Usage: python3 bench/server_bench.py LETSWORK_BINARY PYTHON_WITH_ORIGINAL_OR_EMPTY FILES [OUT]
+"""
+import http.client
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LUA = os.path.join(HERE, "mcp_call.lua")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_repository(folder, count):
+    """count text files of 1-20 KB in a two-level layout, a few of 1 MB, one commit."""
+    line = "let value = \"the quick brown fox jumps over the lazy dog\" // filler\n"
+    for i in range(count):
+        path = os.path.join(folder, f"module{i // 10000}", f"part{(i // 100) % 100}", f"file{i}.swift")
+        if i % 100 == 0:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        size = 1024 + (i * 7919) % (19 * 1024)
+        with open(path, "w") as f:
+            f.write((line * (size // len(line) + 1))[:size])
+    with open(os.path.join(folder, "ten_kb.txt"), "w") as f:
+        f.write((line * 200)[:10 * 1024])
+    for n in range(3):
+        with open(os.path.join(folder, f"big{n}.txt"), "w") as f:
+            f.write((line * 20000)[:1000 * 1000])
+    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="b@x", GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="b@x")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
+        subprocess.run(["git", "-C", folder] + args, check=True, env=env)
+
+
+class Server:
+    """One running server: how to reach it and how to word each call for it."""
+
+    def __init__(self, name, process, port, host_token, guest_token, header_auth):
+        self.name, self.process, self.port = name, process, port
+        self.host_token, self.guest_token, self.header_auth = host_token, guest_token, header_auth
+
+    def rss_mb(self):
+        with open(f"/proc/{self.process.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def request(self, token, method, params, session=None, id=1):
+        body = {"jsonrpc": "2.0", "method": method}
+        if id is not None:
+            body["id"] = id
+        if params is not None:
+            body["params"] = params
+        return json.dumps(body)
+
+    def tool_body(self, token, tool, arguments, id=1):
+        arguments = dict(arguments)
+        if not self.header_auth:
+            arguments["token"] = token
+        return self.request(token, "tools/call", {"name": tool, "arguments": arguments}, id=id)
+
+    def headers(self, token, session=None):
+        headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
+                   "MCP-Protocol-Version": "2025-06-18"}
+        if self.header_auth:
+            headers["Authorization"] = f"Bearer {token}"
+        if session:
+            headers["Mcp-Session-Id"] = session
+        return headers
+
+    def post(self, connection, token, body, session=None):
+        connection.request("POST", "/mcp", body=body, headers=self.headers(token, session))
+        response = connection.getresponse()
+        data = response.read().decode()
+        if response.status not in (200, 202):
+            raise RuntimeError(f"{self.name}: HTTP {response.status}: {data[:200]}")
+        if response.getheader("Content-Type", "").startswith("text/event-stream"):
+            data = "\n".join(l[5:].strip() for l in data.splitlines() if l.startswith("data:"))
+        return response.getheader("Mcp-Session-Id"), (json.loads(data) if data.strip() else None)
+
+    def open_session(self, token):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port)
+        init = self.request(token, "initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
+                                                  "clientInfo": {"name": "bench", "version": "1"}})
+        session, _ = self.post(connection, token, init)
+        self.post(connection, token, self.request(token, "notifications/initialized", None, id=None), session)
+        return connection, session
+
+    def call(self, connection, token, session, tool, arguments):
+        _, reply = self.post(connection, token, self.tool_body(token, tool, arguments), session)
+        result = reply["result"]
+        if result.get("isError"):
+            raise RuntimeError(f"{self.name}: {tool} failed: {result['content'][0]['text'][:200]}")
+        return result
+
+
+def wait_listening(port, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def start_swift(binary, repo):
+    port = free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen([binary, "start", "--tunnel", "none", "--port", str(port), "--no-launch"], cwd=repo,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, PATH="/usr/bin:/bin"))
+    state = os.path.join(repo, ".git", "letswork", "session.json")
+    for _ in range(600):
+        if os.path.exists(state):
+            break
+        time.sleep(0.01)
+    ready_ms = (time.perf_counter() - started) * 1000
+    with open(state) as f:
+        s = json.load(f)
+    return Server("letswork (Swift)", process, port, s["hostToken"], s["guestToken"], True), ready_ms
+
+
+def start_python(python, repo):
+    port = free_port()
+    host, guest = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    started = time.perf_counter()
+    process = subprocess.Popen([python, os.path.join(HERE, "original_server.py"), repo, str(port), host, guest],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_listening(port)
+    return Server("letswork 2.0.9 (Python)", process, port, host, guest, False), (time.perf_counter() - started) * 1000
+
+
+def wrk(server, token, session, body, connections=1, seconds=3):
+    env = dict(os.environ, MCP_SESSION=session, MCP_BODY=body, MCP_AUTH=f"Bearer {token}" if server.header_auth else "")
+    threads = min(connections, 2)
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", LUA,
+                          f"http://127.0.0.1:{server.port}/mcp"], capture_output=True, text=True, env=env, check=True)
+    line = next(l for l in out.stdout.splitlines() if l.startswith("RESULT"))
+    values = dict(item.split("=") for item in line.split()[1:])
+    if int(values["errors"]) or out.stderr.strip():
+        raise RuntimeError(f"{server.name}: wrk saw errors: {out.stderr[:300]}")
+    return {k: float(v) for k, v in values.items()}
+
+
+def measure(server, repo):
+    rows = {"RSS at idle (MB)": server.rss_mb()}
+    # initialize, sequentially; each session is closed with DELETE, as a client should
+    times = []
+    for _ in range(30):
+        t = time.perf_counter()
+        c, s = server.open_session(server.host_token)
+        times.append((time.perf_counter() - t) * 1000)
+        c.request("DELETE", "/mcp", headers=server.headers(server.host_token, s))
+        c.getresponse().read()
+        c.close()
+    rows["initialize + initialized, p50 (ms)"] = statistics.median(times)
+    connection, session = server.open_session(server.host_token)
+    token = server.host_token
+    ping = server.tool_body(token, "ping", {})
+    r = wrk(server, token, session, ping)
+    rows["ping p50 (ms)"], rows["ping p99 (ms)"] = r["p50"], r["p99"]
+    r = wrk(server, token, session, server.tool_body(token, "read_file", {"path": "ten_kb.txt"}))
+    rows["read_file 10 KB p50 (ms)"] = r["p50"]
+    r = wrk(server, token, session, server.tool_body(token, "read_file", {"path": "big0.txt"}))
+    rows["read_file 1 MB p50 (ms)"] = r["p50"]
+    r = wrk(server, token, session, server.tool_body(token, "list_files", {"path": "module0/part0"}))
+    rows["list_files (100 entries) p50 (ms)"] = r["p50"]
+    r = wrk(server, token, session, server.tool_body(token, "list_files", {"recursive": True}), seconds=6)
+    rows["list_files recursive, whole repository, p50 (ms)"] = r["p50"]
+    for n in (1, 4, 16):
+        rows[f"ping calls/s, {n} client{'s' if n > 1 else ''}"] = wrk(server, token, session, ping, connections=n, seconds=4)["rps"]
+    # a ping while recursive listings run: head-of-line blocking shows here
+    listing = threading.Thread(target=lambda: wrk(server, token, session, server.tool_body(token, "list_files", {"recursive": True}), seconds=4))
+    listing.start()
+    time.sleep(0.3)
+    r = wrk(server, token, session, ping, seconds=3)
+    listing.join()
+    rows["ping p50 during recursive listings (ms)"], rows["ping p99 during recursive listings (ms)"] = r["p50"], r["p99"]
+    # guest proposal + host approval, sequentially
+    guest_connection, guest_session = server.open_session(server.guest_token)
+    pairs = []
+    for i in range(30):
+        t = time.perf_counter()
+        result = server.call(guest_connection, server.guest_token, guest_session, "write_file",
+                             {"path": f"module0/part1/file{100 + i}.swift", "content": f"// proposal {i}\n"})
+        change = (result.get("structuredContent") or {}).get("change_id")
+        if change is None:  # the original says "... (ID: abc123)" in its text
+            text = result["content"][0]["text"]
+            change = text.split("ID: ")[1].split(")")[0].strip() if "ID: " in text else text.split()[-1]
+        server.call(connection, server.host_token, session, "approve_change", {"change_id": change})
+        pairs.append((time.perf_counter() - t) * 1000)
+    rows["guest write_file + host approve_change, p50 (ms)"] = statistics.median(pairs)
+    rows["RSS after load (MB)"] = server.rss_mb()
+    return rows
+
+
+def main():
+    binary, python, count = os.path.abspath(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    out = sys.argv[4] if len(sys.argv) > 4 else "bench-results"
+    base = tempfile.mkdtemp(prefix="letswork-server-bench-", dir=os.environ.get("LETSWORK_BENCH_DIR"))
+    results, servers = {}, []
+    try:
+        for name, starter, arg in (("swift", start_swift, binary), ("python", start_python, python)):
+            if not arg:
+                continue
+            repo = os.path.join(base, name)
+            os.makedirs(repo)
+            print(f"server bench: {count} files for {name}…", file=sys.stderr)
+            make_repository(repo, count)
+            server, ready = starter(arg, repo)
+            servers.append(server)
+            try:
+                rows = {"ready to serve (ms)": ready}
+                rows.update(measure(server, repo))
+                results[server.name] = rows
+            finally:
+                server.process.send_signal(signal.SIGTERM)
+                server.process.wait(timeout=20)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    names = list(results)
+    keys = list(results[names[0]])
+    table = f"| {count} files | " + " | ".join(names) + (" | ratio |" if len(names) == 2 else " |") + "\n"
+    table += "|---|" + "---|" * (len(names) + (1 if len(names) == 2 else 0)) + "\n"
+    for key in keys:
+        cells = [f"{results[n].get(key, float('nan')):.3f}" if results[n].get(key, 0) < 10 else f"{results[n].get(key, float('nan')):.1f}" for n in names]
+        row = f"| {key} | " + " | ".join(cells)
+        if len(names) == 2:
+            a, b = results[names[0]].get(key), results[names[1]].get(key)
+            better = (a / b) if ("calls/s" in key) else (b / a if a else float("nan"))
+            row += f" | {better:.1f}×"
+        table += row + " |\n"
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, f"server-{count}.md"), "w") as f:
+        f.write(table)
+    with open(os.path.join(out, f"server-{count}.json"), "w") as f:
+        json.dump({"files": count, "results": results}, f, indent=2, sort_keys=True)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
