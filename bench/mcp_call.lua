@@ -1,14 +1,30 @@
--- wrk script: POSTs one JSON-RPC tools/call to an MCP Streamable HTTP endpoint, again and again.
+-- wrk script: POSTs a JSON-RPC tools/call to an MCP Streamable HTTP endpoint, again and again,
+-- each request with its own id (JSON-RPC ids must be unique among a session's requests in flight).
 -- Environment: MCP_SESSION (Mcp-Session-Id), MCP_AUTH (Authorization header value, may be empty),
--- MCP_BODY (the JSON-RPC request).
+-- MCP_BODY (the JSON-RPC request, with "id":1 to be replaced).
+local template = os.getenv("MCP_BODY")
+local counter = 0
+local threads = 0
+
 wrk.method = "POST"
-wrk.body = os.getenv("MCP_BODY")
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json, text/event-stream"
 wrk.headers["Mcp-Session-Id"] = os.getenv("MCP_SESSION")
 wrk.headers["MCP-Protocol-Version"] = "2025-06-18"
 local auth = os.getenv("MCP_AUTH")
 if auth ~= nil and auth ~= "" then wrk.headers["Authorization"] = auth end
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+
+function request()
+  counter = counter + 1
+  local id = string.format('"id": %d', tid * 1000000000 + counter)
+  local body = string.gsub(template, '"id": 1', id, 1)
+  return wrk.format(nil, nil, nil, body)
+end
 
 function response(status, headers, body)
   if status ~= 200 then

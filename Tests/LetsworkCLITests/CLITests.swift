@@ -2,42 +2,10 @@ import Foundation
 import Testing
 import LetsworkTestSupport
 
-/// The built `letswork` executable, next to the test bundle in the build folder.
-let letsworkExecutable: String = {
-    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var folder = testBinary.deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = folder.appendingPathComponent("letswork").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        folder = folder.deletingLastPathComponent()
-    }
-    return Bundle.main.bundleURL.appendingPathComponent("letswork").path
-}()
-
-struct Run {
-    let status: Int32
-    let output: String
-    let errors: String
-}
-
 /// Runs `letswork` with `arguments` in `folder`, as a user would.
-func letswork(_ arguments: String..., in folder: String) throws -> Run {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: letsworkExecutable)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: folder)
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-               errors: String(decoding: err, as: UTF8.self))
+func letswork(_ arguments: String..., in folder: String) throws -> ProcessResult {
+    try runProcess(letsworkExecutable, arguments, in: folder)
 }
-
-
 
 @Suite("The host's review commands")
 struct CLITests {

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import LetsworkServer
+@testable import LetsworkServer
 import MCP
 import Testing
 
@@ -76,6 +76,41 @@ struct RoundTripTests {
                 #expect(text == "call \(id)")
             }
         }
+    }
+
+    @Test("concurrent requests reusing one id on a session each get an answer: a reply or 409, never a hang")
+    func duplicateIDs() async throws {
+        try await withLiveServer { live in
+            let token = live.guest.token.secret
+            let session = try await live.client.openSession(token: token)
+            let client = live.client
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for n in 0..<32 {
+                    group.addTask {
+                        let reply = try await client.callTool("echo", arguments: #"{"text":"call \#(n)"}"#, token: token, sessionID: session, id: 7)
+                        return Int(reply.status.code)
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 32)
+            #expect(statuses.allSatisfy { $0 == 200 || $0 == 409 }, "\(statuses)")
+            #expect(statuses.contains(200))
+            // The session still works, and the id is free again.
+            let after = try await client.callTool("echo", arguments: #"{"text":"after"}"#, token: token, sessionID: session, id: 7)
+            #expect(after.toolText == "after")
+        }
+    }
+
+    @Test("the top-level id of a JSON-RPC message is found without decoding it")
+    func requestIDScanner() {
+        #expect(RequestIDScanner.topLevelID(in: Data(#"{"jsonrpc":"2.0","id":7,"method":"ping"}"#.utf8)) == "7")
+        #expect(RequestIDScanner.topLevelID(in: Data(#" { "method":"tools/call","params":{"id":99,"arguments":{"id":"x","s":"}\"{"}}, "id" : "a\"b" }"#.utf8)) == #""a\"b""#)
+        #expect(RequestIDScanner.topLevelID(in: Data(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8)) == nil)
+        #expect(RequestIDScanner.topLevelID(in: Data(#"{"id":null,"method":"x"}"#.utf8)) == nil)
+        #expect(RequestIDScanner.topLevelID(in: Data(#"[{"id":1}]"#.utf8)) == nil)
+        #expect(RequestIDScanner.topLevelID(in: Data(#"{"id":1"#.utf8)) == "1")
+        #expect(RequestIDScanner.topLevelID(in: Data(#"{"a":[1,{"b":"]"}],"id":2.5}"#.utf8)) == "2.5")
     }
 
     @Test("every protocol version from 2025-03-26 to 2025-11-25 initializes and calls a tool", arguments: [

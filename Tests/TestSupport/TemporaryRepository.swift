@@ -54,26 +54,15 @@ public struct TemporaryRepository: Sendable {
         try run(["git", "-C", path] + arguments)
     }
 
+    /// Runs `command` (looked up on PATH) and returns its standard output.
+    /// - Throws: ``CommandFailed`` with its standard error when it exits non-zero.
     @discardableResult
     public func run(_ command: [String], environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        process.environment = env
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CommandFailed(command: command.joined(separator: " "), status: process.terminationStatus,
-                                output: String(decoding: errorData, as: UTF8.self))
+        let result = try runProcess("/usr/bin/env", command, environment: environment)
+        guard result.status == 0 else {
+            throw CommandFailed(command: command.joined(separator: " "), status: result.status, output: result.errors)
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.output
     }
 
     public func write(_ name: String, _ content: String) throws {

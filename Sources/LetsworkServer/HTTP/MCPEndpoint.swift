@@ -159,7 +159,20 @@ struct MCPEndpoint: HTTPResponder {
                 "Bad Request: this session is already initialized; send initialize without an Mcp-Session-Id header to start another"
             )
         }
+        guard let requestID = RequestIDScanner.topLevelID(in: body) else {
+            // A notification or a response: nothing waits for a reply.
+            let reply = await session.transport.handleRequest(forwarded)
+            return Reply.from(reply, sessionID: session.summary.id, eventStream: eventStream)
+        }
+        guard await store.begin(requestID, in: session.summary.id) else {
+            return Reply.problem(
+                .conflict,
+                "Conflict: a request with id \(requestID) is still in progress on this session; give each request a unique id",
+                code: -32600
+            )
+        }
         let reply = await session.transport.handleRequest(forwarded)
+        await store.finish(requestID, in: session.summary.id)
         return Reply.from(reply, sessionID: session.summary.id, eventStream: eventStream)
     }
 

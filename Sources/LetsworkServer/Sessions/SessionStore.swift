@@ -22,6 +22,10 @@ actor SessionStore {
     }
 
     private var sessions: [String: Session] = [:]
+    /// JSON-RPC request ids awaiting their reply, per session. The SDK's transport keeps one
+    /// waiter per id, so a second request with an id still in flight would replace the first
+    /// one's waiter and leave it hanging for good (and graceful shutdown with it).
+    private var inFlight: [String: Set<String>] = [:]
     private var lastSeen: [String: (principal: Principal, date: Date)] = [:]
     private(set) var hostPolicy: HostPolicy
     private var accepting = true
@@ -32,6 +36,17 @@ actor SessionStore {
         self.hostPolicy = hostPolicy
         self.continuation = continuation
         self.logger = logger
+    }
+
+    /// Claims `requestID` on `sessionID`; false if a request with that id is still in flight there.
+    func begin(_ requestID: String, in sessionID: String) -> Bool {
+        inFlight[sessionID, default: []].insert(requestID).inserted
+    }
+
+    /// Releases a claim made by ``begin(_:in:)``.
+    func finish(_ requestID: String, in sessionID: String) {
+        inFlight[sessionID]?.remove(requestID)
+        if inFlight[sessionID]?.isEmpty == true { inFlight[sessionID] = nil }
     }
 
     func setPublicHostnames(_ hostnames: [String]) {

@@ -1,4 +1,5 @@
 import Foundation
+import LetsworkTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -6,18 +7,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// The built `letswork` executable, next to the test bundle in the build folder.
-let letsworkExecutable: String = {
-    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var folder = testBinary.deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = folder.appendingPathComponent("letswork").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        folder = folder.deletingLastPathComponent()
-    }
-    return Bundle.main.bundleURL.appendingPathComponent("letswork").path
-}()
 
 /// `Fixtures/bin` of this package: the fake `claude` and `cloudflared`.
 let fakesFolder: String = URL(fileURLWithPath: #filePath)
