@@ -1,8 +1,10 @@
 -- wrk script: POSTs a JSON-RPC tools/call to an MCP Streamable HTTP endpoint, again and again,
 -- each request with its own id (JSON-RPC ids must be unique among a session's requests in flight).
 -- Environment: MCP_SESSION (Mcp-Session-Id), MCP_AUTH (Authorization header value, may be empty),
--- MCP_BODY (the JSON-RPC request, with "id":1 to be replaced).
+-- MCP_BODY (the JSON-RPC request, with "id": 1 to be replaced), MCP_ID_BASE (a number that keeps
+-- this run's ids apart from an earlier run's requests the server may still be finishing).
 local template = os.getenv("MCP_BODY")
+local base = tonumber(os.getenv("MCP_ID_BASE") or "0")
 local counter = 0
 local threads = 0
 
@@ -21,7 +23,7 @@ end
 
 function request()
   counter = counter + 1
-  local id = string.format('"id": %d', tid * 1000000000 + counter)
+  local id = string.format('"id": %d', base + tid * 1000000000 + counter)
   local body = string.gsub(template, '"id": 1', id, 1)
   return wrk.format(nil, nil, nil, body)
 end

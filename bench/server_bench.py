@@ -88,8 +88,14 @@ class Server:
         return headers
 
     def post(self, connection, token, body, session=None):
-        connection.request("POST", "/mcp", body=body, headers=self.headers(token, session))
-        response = connection.getresponse()
+        try:
+            connection.request("POST", "/mcp", body=body, headers=self.headers(token, session))
+            response = connection.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # uvicorn closes keep-alive connections idle for 5 s; reconnect once.
+            connection.close()
+            connection.request("POST", "/mcp", body=body, headers=self.headers(token, session))
+            response = connection.getresponse()
         data = response.read().decode()
         if response.status not in (200, 202):
             raise RuntimeError(f"{self.name}: HTTP {response.status}: {data[:200]}")
@@ -150,8 +156,12 @@ def start_python(python, repo):
     return Server("letswork 2.0.9 (Python)", process, port, host, guest, False), (time.perf_counter() - started) * 1000
 
 
+RUNS = iter(range(1, 1_000_000))
+
+
 def wrk(server, token, session, body, connections=1, seconds=3):
-    env = dict(os.environ, MCP_SESSION=session, MCP_BODY=body, MCP_AUTH=f"Bearer {token}" if server.header_auth else "")
+    env = dict(os.environ, MCP_SESSION=session, MCP_BODY=body, MCP_AUTH=f"Bearer {token}" if server.header_auth else "",
+               MCP_ID_BASE=str(next(RUNS) * 100_000_000_000))
     threads = min(connections, 2)
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", LUA,
                           f"http://127.0.0.1:{server.port}/mcp"], capture_output=True, text=True, env=env, check=True)
