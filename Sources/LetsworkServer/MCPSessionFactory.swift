@@ -9,12 +9,26 @@ import MCP
 ///
 /// Capture `principal` in the handlers, so every tool call knows who is calling without trusting
 /// anything the client says. This module knows nothing of the tools themselves.
+/// Answers one `tools/call` for a session: the tool's name and arguments in, its result out.
+/// Throw `MCPError` for protocol errors (an unknown tool); report tool failures in the result.
+public typealias ToolCallHandler = @Sendable (_ name: String, _ arguments: [String: Value]?) async throws -> CallTool.Result
+
 public protocol MCPSessionFactory: Sendable {
     /// Returns an unstarted MCP server for a new session of `principal`.
     ///
     /// - Throws: Any error; the client gets HTTP 500 with the error's description and no session
     ///   is created.
     func makeServer(for principal: Principal) async throws -> MCP.Server
+
+    /// Optionally, a direct handler for `tools/call` on `principal`'s sessions, which the HTTP
+    /// layer then calls instead of routing the call through the SDK's `Server` (see
+    /// `DirectToolCall` for why). It must answer exactly as the server's own handler would.
+    func makeToolCallHandler(for principal: Principal) async -> ToolCallHandler?
+}
+
+extension MCPSessionFactory {
+    /// No direct handler: every call goes through the SDK's `Server`.
+    public func makeToolCallHandler(for principal: Principal) async -> ToolCallHandler? { nil }
 }
 
 /// An ``MCPSessionFactory`` made from a closure.
@@ -28,10 +42,18 @@ public protocol MCPSessionFactory: Sendable {
 /// ```
 public struct ClosureSessionFactory: MCPSessionFactory {
     private let make: @Sendable (Principal) async throws -> MCP.Server
+    private let toolCalls: (@Sendable (Principal) async -> ToolCallHandler?)?
 
     /// Wraps `make`.
-    public init(_ make: @escaping @Sendable (Principal) async throws -> MCP.Server) {
+    public init(_ make: @escaping @Sendable (Principal) async throws -> MCP.Server,
+                toolCalls: (@Sendable (Principal) async -> ToolCallHandler?)? = nil) {
         self.make = make
+        self.toolCalls = toolCalls
+    }
+
+    /// The `toolCalls` closure's handler, if one was given.
+    public func makeToolCallHandler(for principal: Principal) async -> ToolCallHandler? {
+        await toolCalls?(principal)
     }
 
     /// Calls the closure.

@@ -102,6 +102,32 @@ struct RoundTripTests {
         }
     }
 
+    @Test("a direct tools/call handler answers calls with arguments intact, isError kept, protocol errors as errors")
+    func directToolCalls() async throws {
+        try await withLiveServer(factory: DirectEchoFactory()) { live in
+            let token = live.guest.token.secret
+            let session = try await live.client.openSession(token: token)
+            let arguments = #"{"text":"data:text/plain;base64,aGk=","n":3,"x":1.5,"flag":true,"none":null,"list":[1,"a",{"k":false}]}"#
+            let reply = try await live.client.callTool("echo", arguments: arguments, token: token, sessionID: session, id: 41)
+            #expect(reply.json["id"] as? Int == 41)
+            #expect(reply.toolText == "data:text/plain;base64,aGk=")
+            let structured = try #require((reply.json["result"] as? [String: Any])?["structuredContent"] as? [String: Any])
+            #expect(structured["path"] as? String == "direct")
+            let echoed = try #require(structured["arguments"] as? [String: Any])
+            #expect(echoed["n"] as? Int == 3 && echoed["x"] as? Double == 1.5 && echoed["flag"] as? Bool == true)
+            #expect(echoed["text"] as? String == "data:text/plain;base64,aGk=")
+            #expect(((echoed["list"] as? [Any])?[2] as? [String: Any])?["k"] as? Bool == false)
+            let failed = try await live.client.callTool("fails", arguments: "{}", token: token, sessionID: session, id: 42)
+            #expect((failed.json["result"] as? [String: Any])?["isError"] as? Bool == true)
+            let unknown = try await live.client.callTool("nope", arguments: "{}", token: token, sessionID: session, id: 43)
+            #expect(unknown.json["id"] as? Int == 43)
+            #expect((unknown.json["error"] as? [String: Any])?["code"] as? Int == -32602)
+            // Everything else still goes through the SDK's server.
+            let tools = try await live.client.send(.post, token: token, sessionID: session, json: #"{"jsonrpc":"2.0","id":44,"method":"tools/list"}"#)
+            #expect(((tools.json["result"] as? [String: Any])?["tools"] as? [Any])?.count == 2)
+        }
+    }
+
     @Test("the top-level id of a JSON-RPC message is found without decoding it")
     func requestIDScanner() {
         #expect(RequestIDScanner.topLevelID(in: Data(#"{"jsonrpc":"2.0","id":7,"method":"ping"}"#.utf8)) == "7")

@@ -171,6 +171,11 @@ struct MCPEndpoint: HTTPResponder {
                 code: -32600
             )
         }
+        if let toolCall = session.toolCall, let call = DirectToolCall.parse(body) {
+            let data = await DirectToolCall.respond(rawID: requestID, toolCall, name: call.name, arguments: call.arguments)
+            await store.finish(requestID, in: session.summary.id)
+            return Reply.from(.data(data, headers: ["Content-Type": "application/json"]), sessionID: session.summary.id, eventStream: eventStream)
+        }
         let reply = await session.transport.handleRequest(forwarded)
         await store.finish(requestID, in: session.summary.id)
         return Reply.from(reply, sessionID: session.summary.id, eventStream: eventStream)
@@ -214,7 +219,8 @@ struct MCPEndpoint: HTTPResponder {
             protocolVersion: client.protocolVersion,
             startedAt: now
         )
-        let session = SessionStore.Session(summary: summary, server: server, transport: transport, lastActivity: now)
+        let session = SessionStore.Session(summary: summary, server: server, transport: transport,
+                                           toolCall: await factory.makeToolCallHandler(for: principal), lastActivity: now)
         guard await store.insert(session, maxPerPrincipal: configuration.maxSessionsPerPrincipal) else {
             await server.stop()
             return Reply.problem(.serviceUnavailable, "Service Unavailable: the letswork session is shutting down")

@@ -12,6 +12,8 @@ actor SessionStore {
         let summary: SessionSummary
         let server: MCP.Server
         let transport: StatelessHTTPServerTransport
+        /// The factory's direct `tools/call` handler, if it offers one.
+        var toolCall: ToolCallHandler? = nil
         var lastActivity: Date
     }
 

@@ -27,9 +27,17 @@ struct Session {
                 renamed: { id, name in _ = try? await registry.rename(principalID: id, to: name) },
                 feed: { HostTerminal.feed($0, debug: debug) }),
             logger: logger)
-        let factory = ClosureSessionFactory { principal in
-            await collaboration.makeServer(for: Caller(id: principal.id, role: Self.role(principal.role), initialName: principal.displayName))
+        let caller: @Sendable (Principal) -> Caller = { principal in
+            Caller(id: principal.id, role: Self.role(principal.role), initialName: principal.displayName)
         }
+        // The SDK's Server answers initialize, tools/list and ping; tools/call goes straight to
+        // the tools (see DirectToolCall in LetsworkServer for why), with the same caller.
+        let factory = ClosureSessionFactory({ principal in
+            await collaboration.makeServer(for: caller(principal))
+        }, toolCalls: { principal in
+            let who = caller(principal)
+            return { name, arguments in try await collaboration.call(name, arguments: arguments, as: who) }
+        })
         let publicHost = command.publicURL.flatMap { URL(string: $0)?.host }
         let server = SessionHTTPServer(
             configuration: .init(port: command.port, publicHostnames: publicHost.map { [$0] } ?? []),

@@ -59,3 +59,27 @@ struct FailingFactory: MCPSessionFactory {
         throw Failure()
     }
 }
+
+/// ``EchoFactory`` plus a direct `tools/call` handler whose results say `"path": "direct"` and
+/// mirror their arguments, so a test can tell which path answered and what arrived.
+struct DirectEchoFactory: MCPSessionFactory {
+    let echo = EchoFactory()
+
+    func makeServer(for principal: Principal) async throws -> MCP.Server {
+        try await echo.makeServer(for: principal)
+    }
+
+    func makeToolCallHandler(for principal: Principal) async -> ToolCallHandler? {
+        { name, arguments in
+            switch name {
+            case "echo":
+                return CallTool.Result(content: [.text(text: arguments?["text"]?.stringValue ?? "", annotations: nil, _meta: nil)],
+                                       structuredContent: ["path": "direct", "arguments": .object(arguments ?? [:])])
+            case "fails":
+                return CallTool.Result(content: [.text(text: "it failed", annotations: nil, _meta: nil)], isError: true)
+            default:
+                throw MCPError.invalidParams("Unknown tool '\(name)'")
+            }
+        }
+    }
+}
