@@ -21,14 +21,7 @@ enum DirectToolCall {
     /// The JSON-RPC response for request `rawID` (the id's JSON text, as sent).
     static func respond(rawID: String, _ handler: ToolCallHandler, name: String, arguments: [String: Value]?) async -> Data {
         do {
-            let result = try await handler(name, arguments)
-            let encoded = try JSONEncoder().encode(result)
-            var data = Data(#"{"jsonrpc":"2.0","id":"#.utf8)
-            data.append(Data(rawID.utf8))
-            data.append(Data(#","result":"#.utf8))
-            data.append(encoded)
-            data.append(UInt8(ascii: "}"))
-            return data
+            return envelope(rawID: rawID, member: "result", try JSONEncoder().encode(try await handler(name, arguments)))
         } catch let error as MCPError {
             return failure(rawID: rawID, code: error.code, message: error.errorDescription ?? "\(error)")
         } catch {
@@ -38,10 +31,15 @@ enum DirectToolCall {
 
     private static func failure(rawID: String, code: Int, message: String) -> Data {
         let error = (try? JSONSerialization.data(withJSONObject: ["code": code, "message": message], options: [.sortedKeys])) ?? Data("{}".utf8)
+        return envelope(rawID: rawID, member: "error", error)
+    }
+
+    /// `{"jsonrpc":"2.0","id":<rawID>,"<member>":<payload>}`, with the id exactly as the client sent it.
+    private static func envelope(rawID: String, member: String, _ payload: Data) -> Data {
         var data = Data(#"{"jsonrpc":"2.0","id":"#.utf8)
         data.append(Data(rawID.utf8))
-        data.append(Data(#","error":"#.utf8))
-        data.append(error)
+        data.append(Data(#","\#(member)":"#.utf8))
+        data.append(payload)
         data.append(UInt8(ascii: "}"))
         return data
     }
