@@ -20,25 +20,6 @@ extension Repository {
         try withIndex { git_index_has_conflicts($0) == 1 }
     }
 
-    /// Updates the index for `paths` from the working tree (adds present files, removes missing
-    /// ones) and writes it, leaving every other entry as it was.
-    /// - Throws: ``GitError`` when a file cannot be staged or the index cannot be written.
-    public func stage(paths: [(path: String, exists: Bool)]) throws {
-        try withIndex { index in
-            for item in paths {
-                if item.exists {
-                    try git("stage \(item.path)") { git_index_add_bypath(index, item.path) }
-                } else {
-                    let status = git_index_remove_bypath(index, item.path)
-                    if status < 0 && status != GIT_ENOTFOUND.rawValue {
-                        throw GitError.last(status: status, operation: "unstage \(item.path)")
-                    }
-                }
-            }
-            try git("write the index") { git_index_write(index) }
-        }
-    }
-
     /// Stages every file of the working tree that `.gitignore` does not exclude, writes the
     /// index, and returns the tree it describes (for a repository's first commit).
     /// - Throws: ``GitError`` when files cannot be staged.

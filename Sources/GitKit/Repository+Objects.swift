@@ -77,27 +77,6 @@ extension Repository {
                          mode: git_tree_entry_filemode(entry).rawValue, kind: kind)
     }
 
-    /// Every file path under `tree` (recursively), in git's order.
-    /// - Throws: ``GitError`` when the tree cannot be read.
-    public func filePaths(inTree tree: ObjectID) throws -> [String] {
-        var treeHandle: OpaquePointer?
-        var oid = tree.raw
-        try git("read tree \(tree.short())") { git_tree_lookup(&treeHandle, pointer, &oid) }
-        defer { git_tree_free(treeHandle) }
-        final class Collector { var paths: [String] = [] }
-        let collector = Collector()
-        let unmanaged = Unmanaged.passUnretained(collector)
-        try git("walk tree \(tree.short())") {
-            git_tree_walk(treeHandle, GIT_TREEWALK_PRE, { root, entry, payload in
-                guard git_tree_entry_type(entry) != GIT_OBJECT_TREE else { return 0 }
-                let collector = Unmanaged<Collector>.fromOpaque(payload!).takeUnretainedValue()
-                collector.paths.append(String(cString: root!) + String(cString: git_tree_entry_name(entry)))
-                return 0
-            }, unmanaged.toOpaque())
-        }
-        return collector.paths
-    }
-
     /// A new tree: `base` (or the empty tree) with `updates` applied. Folders are created and
     /// emptied folders removed as needed; removing an absent path is a no-op.
     /// - Throws: ``GitError`` when a path is invalid or the trees cannot be written.
@@ -173,14 +152,5 @@ extension Repository {
             committer: Signature(git_commit_committer(handle)),
             message: String(cString: git_commit_message(handle))
         )
-    }
-
-    /// Whether object `id` exists in the object database.
-    public func contains(_ id: ObjectID) -> Bool {
-        var odb: OpaquePointer?
-        guard git_repository_odb(&odb, pointer) == 0 else { return false }
-        defer { git_odb_free(odb) }
-        var oid = id.raw
-        return git_odb_exists(odb, &oid) == 1
     }
 }

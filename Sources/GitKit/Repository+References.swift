@@ -31,13 +31,4 @@ extension Repository {
         }
         git_reference_free(handle)
     }
-
-    /// Whether `commit` has `ancestor` among its ancestors (a commit is not its own descendant).
-    /// - Throws: ``GitError`` when either commit cannot be read.
-    public func isDescendant(_ commit: ObjectID, of ancestor: ObjectID) throws -> Bool {
-        var commitOID = commit.raw, ancestorOID = ancestor.raw
-        return try git("compare \(commit.short()) with \(ancestor.short())") {
-            git_graph_descendant_of(pointer, &commitOID, &ancestorOID)
-        } == 1
-    }
 }

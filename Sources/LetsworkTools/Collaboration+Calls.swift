@@ -75,7 +75,7 @@ extension Collaboration {
 
     func changeID(_ arguments: Arguments) throws -> String {
         let id = try arguments.string("change_id").trimmingCharacters(in: .whitespaces).lowercased()
-        guard id.count == 8, id.allSatisfy(\.isHexDigit) else {
+        guard ChangeID.isWellFormed(id) else {
             throw ToolFailure("'\(id)' is not a change id: ids are 8 hexadecimal digits, as get_pending_changes shows them.")
         }
         return id

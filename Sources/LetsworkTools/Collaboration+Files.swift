@@ -62,9 +62,8 @@ extension Collaboration {
         }
         if lines.isEmpty { lines = ["(empty)"] }
         if truncated { lines.append("… stopped after \(Self.listingLimit) entries; list a subfolder to see more.") }
-        // The entries travel as text, one per line: the MCP SDK re-decodes every string of a
-        // result (see StructuredContent), which made per-entry structured content the slowest
-        // part of a listing. Structured content describes the listing.
+        // The entries travel once, as text (one per line); structured content describes the
+        // listing rather than repeating it, which would double every listing's size.
         let structured: Value = ["path": .string(folder.isEmpty ? "." : folder), "recursive": .bool(recursive),
                                  "truncated": .bool(truncated), "count": .int(entries.count),
                                  "locked": .int(entries.filter { $0.lockedBy != nil }.count),

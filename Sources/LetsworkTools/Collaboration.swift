@@ -18,7 +18,7 @@ public final class Collaboration: Sendable {
     private let names = Mutex<[String: String]>([:])
 
     /// Someone in the session, as get_status shows them.
-    public struct Participant: Sendable, Codable, Equatable {
+    public struct Participant: Sendable, Equatable {
         public let id: String
         public let name: String
         public let role: String

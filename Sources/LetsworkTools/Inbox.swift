@@ -3,7 +3,7 @@ import Synchronization
 /// What needs each caller's attention since they last asked (get_notifications): new
 /// submissions for the host, decisions for the guest who proposed, lock changes for everyone.
 public final class Inbox: Sendable {
-    public struct Event: Sendable, Codable, Equatable {
+    public struct Event: Sendable, Equatable {
         public let time: Int64
         public let kind: String
         public let message: String

@@ -4,7 +4,7 @@ import Synchronization
 /// call for `timeout` (30 minutes by default), when the change it guards is decided, or when the
 /// host forces it open.
 public final class LockTable: Sendable {
-    public struct Lock: Sendable, Equatable, Codable {
+    public struct Lock: Sendable, Equatable {
         public let path: String
         public let holderID: String
         public var holderName: String

@@ -5,9 +5,8 @@ import MCP
 ///
 /// Why not `Value(someCodable)`: the SDK implements it as a JSON encode then decode, and its
 /// decoder compiles a regular expression for every string it meets (to spot data URLs,
-/// `Data.isDataURL` in swift-sdk 0.12.1), about 30 µs a string here. The SDK's request handler
-/// does that round trip once more on every result, which we cannot avoid; so results carry as
-/// few separate strings as they can (large listings travel as text).
+/// `Data.isDataURL` in swift-sdk 0.12.1), about 30 µs a string here. (For the same reason the
+/// server answers `tools/call` itself rather than through the SDK's handler: DirectToolCall.)
 protocol StructuredContent {
     var structured: Value { get }
 }

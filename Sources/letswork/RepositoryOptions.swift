@@ -30,7 +30,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
 
 /// Checks a change id argument before anything is opened.
 func validateChangeID(_ id: String) throws {
-    guard id.count == 8, id.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+    guard ChangeID.isWellFormed(id) else {
         throw ValidationError("'\(id)' is not a change id: ids are 8 lowercase hexadecimal digits, as `letswork pending` shows them.")
     }
 }

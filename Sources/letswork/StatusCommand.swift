@@ -23,8 +23,7 @@ struct StatusCommand: ParsableCommand {
                 print("No session is running (the last one, pid \(state.pid), ended without cleaning up; its state file was removed).")
                 throw ExitCode(3)
             }
-            let uptime = Int(Date().timeIntervalSince(state.startedAt))
-            print(Terminal.bold("Session on \(store.displayName)") + " — running for \(Terminal.age(since: Int64(Date().timeIntervalSince1970) - Int64(uptime))) (pid \(state.pid))")
+            print(Terminal.bold("Session on \(store.displayName)") + " — running for \(Terminal.age(since: Int64(state.startedAt.timeIntervalSince1970))) (pid \(state.pid))")
             print("Server:  \(state.localURL) (loopback)")
             print("Public:  \(state.publicURL ?? "none (loopback only)")")
             print("Join:    letswork join \(state.publicURL ?? state.localURL) --token \(state.guestToken)")

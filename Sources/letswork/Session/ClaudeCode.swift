@@ -21,7 +21,7 @@ struct ClaudeCode {
             "--header", "Authorization: Bearer \(token)",
         ])
         guard result.status == 0 else {
-            throw ValidationErrorMessage("claude mcp add failed (exit \(result.status)): \(result.errors.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw ValidationErrorMessage("claude mcp add failed (exit \(result.status)): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 

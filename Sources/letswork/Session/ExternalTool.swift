@@ -15,8 +15,8 @@ enum ExternalTool {
 
     struct Result {
         let status: Int32
+        /// Standard output and error together.
         let output: String
-        let errors: String
     }
 
     /// Runs `executable` with `arguments` to completion, capturing its output (standard output
@@ -26,6 +26,6 @@ enum ExternalTool {
         let output = child.output?.readDataToEndOfFile() ?? Data()
         while !child.hasExited { usleep(1_000) }
         let status = child.exitStatus ?? -1
-        return Result(status: status, output: String(decoding: output, as: UTF8.self), errors: String(decoding: output, as: UTF8.self))
+        return Result(status: status, output: String(decoding: output, as: UTF8.self))
     }
 }

@@ -26,9 +26,11 @@ struct SessionState: Codable {
         // Created 0600 from the start, so the tokens are never readable by others, even briefly.
         guard FileManager.default.createFile(atPath: temporary, contents: try encoder.encode(self),
                                              attributes: [.posixPermissions: 0o600]) else {
-            throw ValidationErrorMessage("could not write \(temporary)")
+            throw ValidationErrorMessage("could not write the session's state file in \(folder): check that the repository's .git folder is writable by you")
         }
-        guard rename(temporary, target) == 0 else { throw ValidationErrorMessage("could not write \(target)") }
+        guard rename(temporary, target) == 0 else {
+            throw ValidationErrorMessage("could not write \(target): \(String(cString: strerror(errno))); check that the repository's .git folder is writable by you")
+        }
     }
 
     /// The state of this repository's session, if its file exists (running or stale).
