@@ -15,6 +15,32 @@ extension Repository {
         }
     }
 
+    /// The paths the index tracks (stage 0) that start with `prefix`, in the index's order
+    /// (sorted bytewise, as git sorts them).
+    /// - Throws: ``GitError`` when the index cannot be read.
+    public func trackedPaths(under prefix: String = "") throws -> [String] {
+        try withIndex { index in
+            var paths: [String] = []
+            var position = 0
+            if !prefix.isEmpty {
+                // The index is sorted: start at the first entry at or after the prefix.
+                var found = 0
+                if git_index_find_prefix(&found, index, prefix) != 0 { return [] }
+                position = found
+            }
+            let count = git_index_entrycount(index)
+            while position < count, let entry = git_index_get_byindex(index, position) {
+                position += 1
+                let path = String(cString: entry.pointee.path)
+                guard prefix.isEmpty || path.hasPrefix(prefix) else { break }
+                // Bits 12-13 of the flags hold the stage; conflict stages (1-3) are not files.
+                guard (Int(entry.pointee.flags) >> 12) & 0x3 == 0 else { continue }
+                paths.append(path)
+            }
+            return paths
+        }
+    }
+
     /// Whether the index has conflict entries (an unfinished merge).
     public func indexHasConflicts() throws -> Bool {
         try withIndex { git_index_has_conflicts($0) == 1 }

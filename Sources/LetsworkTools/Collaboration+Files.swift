@@ -26,32 +26,31 @@ extension Collaboration {
         let locked = Dictionary(uniqueKeysWithValues: locks.all().map { ($0.path, $0.holderName) })
         var entries: [ListedEntry] = []
         var truncated = false
-        func walk(_ relative: String) throws {
-            let absolute = store.root + relative
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: absolute))?.sorted() ?? []
-            for name in names {
-                guard entries.count < Self.listingLimit else { truncated = true; return }
-                if name == ".git" { continue }
-                let path = relative.isEmpty ? name : relative + "/" + name
+        if recursive {
+            // The fast scan: tracked files from the index, ignore rules only where they can matter.
+            let listing = try store.scanWorkingTree(under: folder, limit: Self.listingLimit)
+            truncated = listing.truncated
+            for file in listing.files where !sandbox.isHidden(file.path) {
+                entries.append(ListedEntry(path: file.path, type: file.kind == .symlink ? "symlink" : "file", size: file.size,
+                                           lockedBy: locked[file.path], pendingChanges: pending[file.path]))
+            }
+        } else {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: store.root + folder))?.sorted() ?? []
+            for name in names where name != ".git" {
+                guard entries.count < Self.listingLimit else { truncated = true; break }
+                let path = folder.isEmpty ? name : folder + "/" + name
                 if sandbox.isHidden(path) { continue }
                 var info = stat()
                 guard lstat(store.root + path, &info) == 0 else { continue }
                 let type = info.st_mode & S_IFMT
                 if type == S_IFDIR {
-                    if recursive {
-                        if try store.isIgnored(path + "/") { continue }
-                        try walk(path)
-                    } else {
-                        entries.append(ListedEntry(path: path + "/", type: "folder", size: nil, lockedBy: nil, pendingChanges: nil))
-                    }
+                    entries.append(ListedEntry(path: path + "/", type: "folder", size: nil, lockedBy: nil, pendingChanges: nil))
                 } else {
-                    if recursive, try store.isIgnored(path) { continue }
                     entries.append(ListedEntry(path: path, type: type == S_IFLNK ? "symlink" : "file", size: Int(info.st_size),
                                                lockedBy: locked[path], pendingChanges: pending[path]))
                 }
             }
         }
-        try walk(folder)
         var lines = entries.map { entry -> String in
             var line = entry.path
             if let size = entry.size, entry.type == "file" { line += "  (\(Self.size(size)))" }
