@@ -11,8 +11,8 @@ public struct ScannedFile: Sendable, Equatable {
     /// Relative to the repository root.
     public let path: String
     public let kind: Kind
-    /// Bytes on disk (of the link itself for a symbolic link).
-    public let size: Int
+    /// Bytes on disk (of the link itself for a symbolic link); nil when the scan skipped sizes.
+    public let size: Int?
 }
 
 /// The result of a scan: files in path order, and whether it stopped at its limit.
@@ -24,19 +24,20 @@ public struct WorkingTreeListing: Sendable {
 extension ChangeStore {
     /// Every file under `folder` ("" for the whole tree) that `.gitignore` does not exclude, in
     /// path order (names compared bytewise, folders where they sort), never inside `.git` or a
-    /// nested repository. Stops after `limit` files.
+    /// nested repository. Stops after `limit` files. Without `sizes` it saves a `stat` per file
+    /// (the folder entry says what each name is), which is most of a large scan's time.
     ///
     /// Fast on large trees: tracked files come from the index and need no ignore check (git
     /// shows tracked files whatever the rules say); only folders without tracked files and
     /// untracked files are asked of libgit2's ignore rules. It runs on a handle of its own, so a
     /// listing never holds up submissions and approvals.
     /// - Throws: ``ReviewError`` when the index or ignore rules cannot be read.
-    public func scanWorkingTree(under folder: String = "", limit: Int = .max) throws -> WorkingTreeListing {
+    public func scanWorkingTree(under folder: String = "", limit: Int = .max, sizes: Bool = true) throws -> WorkingTreeListing {
         try translatingGitErrors {
             let repository = try Repository.open(at: root)
             let prefix = folder.isEmpty ? "" : folder + "/"
             let tracked = try repository.trackedPaths(under: prefix)
-            var scan = Scan(root: root, repository: repository, tracked: tracked, limit: limit)
+            var scan = Scan(root: root, repository: repository, tracked: tracked, limit: limit, sizes: sizes)
             try scan.walk(folder)
             return WorkingTreeListing(files: scan.files, truncated: scan.truncated)
         }
@@ -51,11 +52,13 @@ private struct Scan {
     /// Every folder that holds a tracked file, at any depth ("a/b" for "a/b/c.txt").
     let trackedFolders: Set<String>
     let limit: Int
+    let sizes: Bool
     var files: [ScannedFile] = []
     var truncated = false
 
-    init(root: String, repository: Repository, tracked: [String], limit: Int) {
+    init(root: String, repository: Repository, tracked: [String], limit: Int, sizes: Bool) {
         self.root = root
+        self.sizes = sizes
         self.repository = repository
         self.limit = limit
         trackedFiles = Set(tracked)
@@ -93,7 +96,7 @@ private struct Scan {
             let path = folder.isEmpty ? child.name : folder + "/" + child.name
             var type = child.type
             var info = stat()
-            let needsStat = type == UInt8(DT_UNKNOWN) || type == UInt8(DT_REG) || type == UInt8(DT_LNK)
+            let needsStat = type == UInt8(DT_UNKNOWN) || (sizes && (type == UInt8(DT_REG) || type == UInt8(DT_LNK)))
             if needsStat {
                 guard fstatat(descriptor, child.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
                 switch info.st_mode & S_IFMT {
@@ -114,7 +117,7 @@ private struct Scan {
                 if truncated { return }
             case UInt8(DT_REG), UInt8(DT_LNK):
                 if !trackedFiles.contains(path), try repository.isIgnored(path) { continue }
-                files.append(ScannedFile(path: path, kind: type == UInt8(DT_LNK) ? .symlink : .file, size: Int(info.st_size)))
+                files.append(ScannedFile(path: path, kind: type == UInt8(DT_LNK) ? .symlink : .file, size: sizes ? Int(info.st_size) : nil))
             default:
                 continue
             }

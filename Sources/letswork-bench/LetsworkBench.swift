@@ -1,4 +1,5 @@
 import Foundation
+import LetsworkReview
 
 /// `letswork-bench`: measures letswork and writes a markdown table and a JSON file.
 /// Run through `scripts/bench`, which builds it in release mode.
@@ -6,6 +7,17 @@ import Foundation
 struct LetsworkBench {
     static func main() throws {
         let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "scan", let path = arguments.dropFirst().first {
+            // `letswork-bench scan REPO [N]`: N scans of an existing repository, for profilers.
+            let store = try ChangeStore.open(containing: path)
+            for _ in 0..<(arguments.dropFirst(2).first.flatMap { Int($0) } ?? 10) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let listing = try store.scanWorkingTree(sizes: ProcessInfo.processInfo.environment["SIZES"] != "0")
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                print(String(format: "%d files in %.1f ms", listing.files.count, elapsed))
+            }
+            return
+        }
         let sizes = arguments.first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1_000, 10_000, 100_000]
         let output = arguments.dropFirst().first ?? "bench-results"
         let base = ProcessInfo.processInfo.environment["LETSWORK_BENCH_DIR"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
