@@ -1,3 +1,4 @@
+import Foundation
 import MCP
 
 /// A tool call's arguments, read with clear errors for missing or mistyped values.
@@ -34,6 +35,46 @@ struct Arguments {
             throw ToolFailure("\(tool): argument '\(name)' must be true or false, not \(Self.kind(of: value)).")
         }
         return flag
+    }
+
+    /// A whole number of at least `minimum`, or nil when absent. JSON clients may send `5.0`.
+    func optionalInt(_ name: String, minimum: Int) throws -> Int? {
+        guard let value = values[name], !value.isNull else { return nil }
+        let number: Int? = switch value {
+        case .int(let int): int
+        case .double(let double) where double.rounded() == double && abs(double) < 1e15: Int(double)
+        case .string(let text): Int(text.trimmingCharacters(in: .whitespaces))
+        default: nil
+        }
+        guard let number else {
+            throw ToolFailure("\(tool): argument '\(name)' must be a whole number, not \(Self.kind(of: value)).")
+        }
+        guard number >= minimum else {
+            throw ToolFailure("\(tool): argument '\(name)' must be at least \(minimum) (got \(number)).")
+        }
+        return number
+    }
+
+    /// A non-empty array, each element checked by `element` (given its index for error texts).
+    func array<T>(_ name: String, of what: String, _ element: (Value, Int) throws -> T) throws -> [T] {
+        guard let value = values[name] else {
+            throw ToolFailure("\(tool) needs the argument '\(name)' (\(what)).")
+        }
+        guard let items = value.arrayValue else {
+            throw ToolFailure("\(tool): argument '\(name)' must be \(what), not \(Self.kind(of: value)).")
+        }
+        guard !items.isEmpty else { throw ToolFailure("\(tool): argument '\(name)' is empty; give at least one.") }
+        return try items.enumerated().map { try element($1, $0) }
+    }
+
+    /// An optional array of strings (nil when absent); a single string counts as a list of one.
+    func optionalStrings(_ name: String) throws -> [String]? {
+        guard let value = values[name], !value.isNull else { return nil }
+        if let text = value.stringValue { return [text] }
+        guard let items = value.arrayValue, let texts = Optional(items.compactMap(\.stringValue)), texts.count == items.count else {
+            throw ToolFailure("\(tool): argument '\(name)' must be a list of strings, not \(Self.kind(of: value)).")
+        }
+        return texts
     }
 
     static func kind(of value: Value) -> String {

@@ -11,11 +11,13 @@ extension Collaboration {
         let pendingChanges: [String]?
     }
 
-    static let listingLimit = 5000
+    /// A safety stop for pathological trees; below it, listings are paginated (ResultPage).
+    static let listingLimit = 200_000
 
     func listFiles(_ arguments: Arguments, _ caller: Caller) throws -> ToolOutput {
         let raw = try arguments.optionalString("path") ?? "."
         let recursive = try arguments.bool("recursive", default: false)
+        let offset = try arguments.optionalInt("offset", minimum: 0) ?? 0
         let folder = [".", "", "./", "/"].contains(raw) ? "" : try sandbox.check(raw).value
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: store.root + folder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -51,7 +53,7 @@ extension Collaboration {
                 }
             }
         }
-        var lines = entries.map { entry -> String in
+        let all = entries.map { entry -> String in
             var line = entry.path
             if let size = entry.size, entry.type == "file" { line += "  (\(Self.size(size)))" }
             if entry.type == "symlink" { line += "  (symbolic link, not followed)" }
@@ -59,51 +61,38 @@ extension Collaboration {
             if let ids = entry.pendingChanges { line += "  [pending: \(ids.joined(separator: ", "))]" }
             return line
         }
-        if lines.isEmpty { lines = ["(empty)"] }
+        // Long listings come in pages that fit an agent's result limit, each naming the next offset.
+        let page = ResultPage(all, from: offset) { $0.utf8.count }
+        var lines = Array(page.items)
+        if all.isEmpty { lines = ["(empty)"] }
+        if page.start > 0 || page.next != nil {
+            lines.append("[letswork: \(page.range("entries"))\(page.next.map { "; more follows: call list_files again with the same path and recursive, and offset=\($0)" } ?? "")]")
+        }
         if truncated { lines.append("… stopped after \(Self.listingLimit) entries; list a subfolder to see more.") }
         // The entries travel once, as text (one per line); structured content describes the
         // listing rather than repeating it, which would double every listing's size.
         let structured: Value = ["path": .string(folder.isEmpty ? "." : folder), "recursive": .bool(recursive),
                                  "truncated": .bool(truncated), "count": .int(entries.count),
+                                 "offset": .int(page.start), "returned": .int(page.items.count),
+                                 "next_offset": page.next.map { .int($0) } ?? .null,
                                  "locked": .int(entries.filter { $0.lockedBy != nil }.count),
                                  "with_pending_changes": .int(entries.filter { $0.pendingChanges != nil }.count)]
         return ToolOutput(text: lines.joined(separator: "\n"), structured: structured)
-    }
-
-    func readFile(_ arguments: Arguments) throws -> ToolOutput {
-        let path = try sandbox.check(try arguments.string("path"))
-        let file = try store.readWorkingFile(path)
-        guard file.content.count <= ContentPolicy.maximumFileSize else {
-            throw ToolFailure("\(path) is \(Self.size(file.content.count)); read_file returns files up to 1 MB.")
-        }
-        guard !file.content.contains(0), let text = String(validating: file.content, as: UTF8.self) else {
-            throw ToolFailure("\(path) is a binary file; letswork only reads text (UTF-8) files.")
-        }
-        let lines = text.isEmpty ? 0 : text.split(separator: "\n", omittingEmptySubsequences: false).count - (text.hasSuffix("\n") ? 1 : 0)
-        // The content travels once, as the text; structured content describes it.
-        return ToolOutput(text: text, structured: ["path": .string(path.value), "size": .int(file.content.count),
-                                                   "lines": .int(lines)])
     }
 
     func writeFile(_ arguments: Arguments, _ caller: Caller) async throws -> ToolOutput {
         try requireWriter(caller, "write_file")
         let path = try sandbox.check(try arguments.string("path"))
         let content = Array(try arguments.string("content").utf8)
-        if let lock = locks.holder(of: path.value), lock.holderID != caller.id {
-            throw ToolFailure("\(path) is locked by \(lock.holderName) (\(Self.ago(clock() - lock.since))); wait for them to unlock it\(caller.isHost ? ", or use force_unlock" : "").")
-        }
+        try refuseIfLockedByOther(path, caller)
         if caller.isHost {
             try store.writeAsHost(path, content: content)
             return ToolOutput(text: "Wrote \(path) (\(Self.size(content.count))).",
                               structured: ["path": .string(path.value), "written": true, "size": .int(content.count)])
         }
-        let who = name(of: caller)
-        let result = try store.submit([.write(path, content: content)], by: person(for: caller))
-        let what = result.isRevision ? "revision \(result.revision) of change \(result.changeID)" : "change \(result.changeID)"
-        notify("submission", "\(who) proposed \(what) to \(result.paths.joined(separator: ", "))", change: result.changeID, to: ["host"])
-        hooks.feed(FeedEvent(kind: .submission, message: "📝 \(who) proposed \(what): \(result.paths.joined(separator: ", ")) — review with `letswork show \(result.changeID)`"))
+        let result = try propose([.write(path, content: content)], summary: nil, by: caller)
         return ToolOutput(
-            text: "Proposed \(path) as \(what). The host's file is unchanged until the host approves it. Writing again to a file of this change makes a new revision; call my_pending_changes or get_notifications to learn the decision.",
+            text: "Proposed \(path) as \(Self.describe(result)). The host's file is unchanged until the host approves it. Writing again to a file of this change makes a new revision; call my_pending_changes or get_notifications to learn the decision.",
             structured: ["change_id": .string(result.changeID), "revision": .int(result.revision),
                          "paths": .array(result.paths.map { .string($0) }), "state": "pending"])
     }

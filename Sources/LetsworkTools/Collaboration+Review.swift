@@ -21,6 +21,29 @@ extension Collaboration {
         }
     }
 
+    func pendingChanges(_ arguments: Arguments, _ caller: Caller) throws -> ToolOutput {
+        let offset = try arguments.optionalInt("offset", minimum: 0) ?? 0
+        let whole = try pendingChanges(caller)
+        guard offset > 0 || whole.text.utf8.count > ResultPage<String>.budget else { return whole }
+        // Too long for one result (large diffs): pages of lines, the diffs only in the text.
+        let lines = Self.lines(of: whole.text)
+        guard offset < lines.count else {
+            throw ToolFailure("get_pending_changes: offset \(offset) is past the end of the listing (\(lines.count) lines); call it without offset.")
+        }
+        let page = ResultPage(lines, from: offset) { $0.utf8.count }
+        var text = page.items.joined()
+        if !text.hasSuffix("\n") { text += "\n" }
+        text += "[letswork: \(page.range("lines")) of the pending changes\(page.next.map { "; more follows: call get_pending_changes with offset=\($0)" } ?? "")]"
+        var changes = whole.structured?.objectValue?["changes"]?.arrayValue ?? []
+        changes = changes.map { change in
+            guard var object = change.objectValue else { return change }
+            object["diff"] = .null
+            return .object(object)
+        }
+        return ToolOutput(text: text, structured: ["changes": .array(changes), "offset": .int(page.start), "lines": .int(lines.count),
+                                                   "next_offset": page.next.map { .int($0) } ?? .null])
+    }
+
     func pendingChanges(_ caller: Caller) throws -> ToolOutput {
         let changes = try store.pendingChanges(withStatus: caller.isHost)
         guard !changes.isEmpty else {

@@ -20,21 +20,28 @@ extension Collaboration {
                 You are connected to your own letswork session as the host of \(store.displayName). Guests' edits \
                 arrive as pending changes, never on disk: call get_notifications or get_pending_changes to review \
                 them (each has a diff), then approve_change or reject_change (with a reason). Approving merges with \
-                your own edits; on conflict nothing is written. Your own write_file goes straight to disk.
+                your own edits; on conflict nothing is written. Your own write_file and edit_file go straight to disk; \
+                search_files and find_files search the repository as guests see it.
                 """
         case .guest:
             return """
                 You are a guest in a letswork session on the host's repository \(store.displayName). The host's files \
-                are NOT on this machine: use these tools for everything about them (list_files, read_file). First call \
-                set_display_name with the name you want the host to see. write_file proposes a change for the host to \
-                review; it does not change their file until approved. Follow your changes with my_pending_changes and \
-                get_notifications; lock_file a file while you work on it.
+                are NOT on this machine: use these tools for everything about them. First call set_display_name with \
+                the name you want the host to see. Explore with find_files (globs such as **/*.swift), search_files \
+                (text or regex=true, with include/exclude globs), list_files, read_file (offset/limit for line \
+                ranges) and read_multiple_files. Change code with edit_file (exact old_text → new_text replacements; \
+                dry_run=true shows the diff) or write_file, and group related files with submit_change (one message, \
+                writes, deletions and renames approved or rejected as a whole). None of it changes the host's files \
+                until the host approves; read_file shows your pending version meanwhile. Follow your changes with \
+                my_pending_changes and get_notifications; lock_file a file while you work on it. Long results come \
+                in pages: call again with the offset the result names.
                 """
         case .readOnlyGuest:
             return """
                 You are a read-only guest in a letswork session on the host's repository \(store.displayName). The \
-                host's files are NOT on this machine: use list_files and read_file to explore them. You cannot propose \
-                changes. Call set_display_name first.
+                host's files are NOT on this machine: explore them with find_files, search_files, list_files, \
+                read_file (offset/limit for ranges) and read_multiple_files. You cannot propose changes. Call \
+                set_display_name first. Long results come in pages: call again with the offset the result names.
                 """
         }
     }

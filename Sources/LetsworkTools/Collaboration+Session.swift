@@ -23,12 +23,21 @@ extension Collaboration {
         return ToolOutput(text: lines.joined(separator: "\n"), structured: structured)
     }
 
-    func notifications(_ caller: Caller) -> ToolOutput {
+    func notifications(_ caller: Caller) throws -> ToolOutput {
         let events = inbox.take(for: caller.id)
         guard !events.isEmpty else { return ToolOutput(text: "Nothing new.", structured: ["notifications": []]) }
         let now = clock()
         let text = events.map { "• \($0.message) (\(Self.ago(now - $0.time)))" }.joined(separator: "\n")
-        return ToolOutput(text: text, structured: ["notifications": events.structured])
+        // Each event about one of the caller's own changes carries that change's state now
+        // (pending, conflicting, approved, merged, rejected), so an agent need not parse messages.
+        let states: [String: String] = caller.isHost || !events.contains(where: { $0.changeID != nil }) ? [:]
+            : Dictionary(try store.changes(proposedBy: caller.id).map { ($0.id, Self.state(of: $0)) }, uniquingKeysWith: { first, _ in first })
+        let structured = events.map { event -> Value in
+            guard case .object(var object) = event.structured else { return event.structured }
+            object["state"] = event.changeID.flatMap { states[$0] }.value
+            return .object(object)
+        }
+        return ToolOutput(text: text, structured: ["notifications": .array(structured)])
     }
 
     func setDisplayName(_ arguments: Arguments, _ caller: Caller) async throws -> ToolOutput {

@@ -1,8 +1,10 @@
 import MCP
 
 /// The 14 tools of letswork 2.0.9, with the same names, argument names and meanings (plus an
-/// optional `reason` on reject_change and `force`/`commit` on approve_change). Every role sees
-/// all of them, as in the original; the handlers refuse what a role may not do, saying why.
+/// optional `reason` on reject_change and `force`/`commit` on approve_change), and what an agent
+/// needs on a remote codebase: line ranges, several files at once, exact edits, multi-file
+/// changes, search. Every role sees all of them, as in the original; the handlers refuse what a
+/// role may not do, saying why.
 enum ToolCatalog {
     static let names = tools.map(\.name)
 
@@ -11,19 +13,74 @@ enum ToolCatalog {
             name: "list_files",
             description: "List files and folders of the host's repository, with who holds a lock on each file and which pending changes touch it. Paths are relative to the repository root. With recursive=true, lists the whole subtree and leaves out files .gitignore excludes. Secret files (.env, keys) and .git are never listed.",
             inputSchema: schema(["path": string("Folder to list, relative to the repository root (default: the root).", default: "."),
-                                 "recursive": boolean("List all files below the folder, not just its direct entries (default false).")]),
+                                 "recursive": boolean("List all files below the folder, not just its direct entries (default false)."),
+                                 "offset": integer("Entries to skip: a long listing comes in pages of about 90 KB, each naming the offset of the next (default 0).", minimum: 0)]),
             annotations: readOnly("List files")),
         Tool(
             name: "read_file",
-            description: "Read a text file of the host's repository (UTF-8, up to 1 MB). Path relative to the repository root. Returns the host's current working-tree version.",
-            inputSchema: schema(["path": string("File to read, relative to the repository root.")], required: ["path"]),
+            description: "Read a text file of the host's repository (UTF-8, up to 1 MB). Path relative to the repository root. Give offset (first line, 1-based) and limit (number of lines) to read a range; the result says the file's total line count and, when more follows, the offset to call again with (long files come in pages of about 90 KB). If you have a pending change to the file, you get YOUR pending version by default (the result says so); version=\"host\" reads the host's working tree instead.",
+            inputSchema: schema(["path": string("File to read, relative to the repository root."),
+                                 "offset": integer("First line to return, 1-based (default 1).", minimum: 1),
+                                 "limit": integer("How many lines to return (default: as many as fit in one result).", minimum: 1),
+                                 "version": version], required: ["path"]),
             annotations: readOnly("Read a file")),
+        Tool(
+            name: "read_multiple_files",
+            description: "Read several text files at once (up to 100 paths), each under a '=== path ===' header. A file that cannot be read gets its own error and does not fail the others; files that would push the result past about 90 KB are named but left out (read them with read_file). Same versions as read_file.",
+            inputSchema: schema(["paths": ["type": "array", "items": ["type": "string"], "minItems": 1, "maxItems": 100,
+                                           "description": "Files to read, relative to the repository root."],
+                                 "version": version], required: ["paths"]),
+            annotations: readOnly("Read several files")),
+        Tool(
+            name: "search_files",
+            description: "Search the contents of the host's repository, like grep: each matching line as path:line:text (with context lines as path-line-text when context > 0), and the total count. pattern is literal text unless regex=true (ICU/PCRE-style syntax, applied line by line). include/exclude are path globs (**/*.swift, src/*.c; a glob without '/' matches file names at any depth). Files .gitignore excludes, secret files (.env, keys), binary files and symbolic links are never searched. Long results come in pages of about 90 KB; call again with the offset the result names. Searches the host's working tree (not your pending changes).",
+            inputSchema: schema(["pattern": string("Text to find, or a regular expression when regex is true."),
+                                 "regex": boolean("Treat pattern as a regular expression (default false: literal text)."),
+                                 "case_sensitive": ["type": "boolean", "description": "Match case exactly (default true).", "default": true],
+                                 "include": globList("Only search files matching one of these globs, e.g. [\"**/*.swift\"]."),
+                                 "exclude": globList("Skip files matching any of these globs, e.g. [\"Tests/**\"]."),
+                                 "context": integer("Lines of context before and after each match, 0–10 (default 0).", minimum: 0),
+                                 "offset": integer("Matching lines to skip, for the next page (default 0).", minimum: 0),
+                                 "limit": integer("At most this many matching lines in this page (default: as many as fit).", minimum: 1)],
+                                required: ["pattern"]),
+            annotations: readOnly("Search file contents")),
+        Tool(
+            name: "find_files",
+            description: "Find files of the host's repository by path glob: **/*.swift (any depth), src/*.c (one folder), *.{h,c}, Tests/**. A glob without '/' matches file names at any depth. Honours .gitignore; secret files and .git are never returned. Paginated like list_files.",
+            inputSchema: schema(["pattern": string("The glob, relative to the repository root."),
+                                 "exclude": globList("Leave out files matching any of these globs."),
+                                 "offset": integer("Files to skip, for the next page (default 0).", minimum: 0)],
+                                required: ["pattern"]),
+            annotations: readOnly("Find files")),
         Tool(
             name: "write_file",
             description: "Propose new full content for a file (creating it if needed). For a guest this does NOT change the host's file: it becomes a pending change (a git commit) that the host reviews and approves or rejects; writing again to a file of your own pending change makes a new revision of that change. The result gives the change id; follow it with my_pending_changes or get_notifications. For the host it writes the file directly. Text only, up to 1 MB.",
             inputSchema: schema(["path": string("File to write, relative to the repository root."),
                                  "content": string("The complete new content of the file.")], required: ["path", "content"]),
             annotations: Tool.Annotations(title: "Write a file", readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false)),
+        Tool(
+            name: "edit_file",
+            description: "Change part of a text file by exact replacements instead of resending it whole. edits is a list of {old_text, new_text, replace_all?}, applied in order; each old_text must match exactly once (indentation and line breaks included) unless replace_all is true; a miss or an ambiguous match fails the whole call, showing the closest lines or the matching line numbers. dry_run=true returns the unified diff without changing anything. For a guest, the edit becomes a pending change for the host to review (or a new revision of your own pending change to the file, applied on top of your pending version); for the host it writes the file.",
+            inputSchema: schema(["path": string("File to edit, relative to the repository root."),
+                                 "edits": ["type": "array", "minItems": 1, "description": "Replacements, applied in order.",
+                                           "items": ["type": "object", "additionalProperties": false, "required": ["old_text", "new_text"],
+                                                     "properties": ["old_text": string("Exact text to find (must occur once unless replace_all)."),
+                                                                    "new_text": string("Text to put in its place."),
+                                                                    "replace_all": boolean("Replace every occurrence (default false).")]]],
+                                 "dry_run": boolean("Only show the diff; change nothing (default false).")], required: ["path", "edits"]),
+            annotations: Tool.Annotations(title: "Edit a file", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false)),
+        Tool(
+            name: "submit_change",
+            description: "Guests: propose several files as ONE change with one message, which the host approves or rejects as a whole. files is a list of {path, content} (write or create the file with this complete text), {path, delete: true} (delete it) or {path, rename_to} (move it, keeping its content — your pending version if you changed it). If you already have a pending change touching these files, this becomes its new revision. Nothing is proposed if any entry is invalid; each problem is listed.",
+            inputSchema: schema(["message": string("What the change does and why, for the host (the change's commit message)."),
+                                 "files": ["type": "array", "minItems": 1, "description": "The change's files.",
+                                           "items": ["type": "object", "additionalProperties": false, "required": ["path"],
+                                                     "properties": ["path": string("File, relative to the repository root."),
+                                                                    "content": string("The complete new text of the file."),
+                                                                    "delete": ["type": "boolean", "description": "true to delete the file."],
+                                                                    "rename_to": string("New path for the file.")]]]],
+                                required: ["message", "files"]),
+            annotations: Tool.Annotations(title: "Submit a change", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false)),
         Tool(
             name: "lock_file",
             description: "Lock a file for exclusive editing, so others (the host included) know you are working on it and cannot write it meanwhile. Locks lapse after 30 minutes without activity from you, and when your change to the file is approved or rejected.",
@@ -46,8 +103,8 @@ enum ToolCatalog {
             annotations: Tool.Annotations(title: "Notifications", readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false)),
         Tool(
             name: "get_pending_changes",
-            description: "All changes awaiting the host's decision, each with its id, proposer, files and unified diff (against what its proposer saw). For the host, also whether each applies cleanly to the working tree now, needs a merge, or conflicts.",
-            inputSchema: schema([:]),
+            description: "All changes awaiting the host's decision, each with its id, proposer, files and unified diff (against what its proposer saw). For the host, also whether each applies cleanly to the working tree now, needs a merge, or conflicts. A listing over about 90 KB comes in pages of lines: call again with the offset the result names.",
+            inputSchema: schema(["offset": integer("Lines to skip, for the next page of a long listing (default 0).", minimum: 0)]),
             annotations: readOnly("Pending changes")),
         Tool(
             name: "my_pending_changes",
@@ -95,6 +152,17 @@ enum ToolCatalog {
         if let fallback { object["default"] = .string(fallback) }
         return .object(object)
     }
+
+    static func globList(_ description: String) -> Value {
+        ["type": "array", "items": ["type": "string"], "description": .string(description)]
+    }
+
+    static func integer(_ description: String, minimum: Int) -> Value {
+        ["type": "integer", "description": .string(description), "minimum": .int(minimum)]
+    }
+
+    static let version: Value = ["type": "string", "enum": ["pending", "host"],
+                                 "description": "Which version to read: \"pending\" (your own pending change of the file; the default when you have one) or \"host\" (the host's working tree)."]
 
     static func boolean(_ description: String) -> Value {
         ["type": "boolean", "description": .string(description), "default": false]

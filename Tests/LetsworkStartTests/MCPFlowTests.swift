@@ -8,7 +8,7 @@ struct MCPFlowTests {
     static let toolNames: Set = [
         "list_files", "read_file", "write_file", "lock_file", "unlock_file", "get_status", "get_notifications",
         "get_pending_changes", "my_pending_changes", "approve_change", "reject_change", "force_unlock",
-        "set_display_name", "ping",
+        "set_display_name", "ping", "read_multiple_files", "edit_file", "submit_change", "search_files", "find_files",
     ]
 
     @Test("the guest proposes, is refused host tools; the host reviews and approves; the guest hears of it")
@@ -23,7 +23,7 @@ struct MCPFlowTests {
             let guest = try await MCPConnection.open(state.mcpURL, token: state.guestToken, name: "guest-agent")
             let (tools, _) = try await guest.client.listTools()
             #expect(Set(tools.map(\.name)) == Self.toolNames)
-            #expect(tools.count == 14)
+            #expect(tools.count == 19)
 
             let renamed = try await guest.call("set_display_name", ["name": "Ada"])
             #expect(!renamed.failed, "\(renamed.text)")
