@@ -32,6 +32,25 @@ struct ClaudeCode {
     /// Opens Claude Code in a new terminal window when this desktop has one; otherwise returns
     /// false and the caller prints the command to run.
     func launchInNewTerminal() -> Bool {
+        #if os(macOS)
+        return launchInMacTerminal()
+        #else
+        return launchInLinuxTerminal()
+        #endif
+    }
+
+    /// macOS: Terminal opens a `.command` file as a new window running it. The file lives in
+    /// `.git/letswork/` (never in the working tree) and quotes the folder for the shell.
+    private func launchInMacTerminal() -> Bool {
+        let script = folder + "/.git/letswork/claude.command"
+        let quoted = { (text: String) in "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let body = "#!/bin/sh\ncd \(quoted(folder)) && exec \(quoted(executable))\n"
+        guard FileManager.default.createFile(atPath: script, contents: Data(body.utf8), attributes: [.posixPermissions: 0o700]),
+              let open = ExternalTool.find("open") else { return false }
+        return (try? ChildProcess.spawn(open, ["-a", "Terminal", script], captureOutput: false)) != nil
+    }
+
+    private func launchInLinuxTerminal() -> Bool {
         let environment = ProcessInfo.processInfo.environment
         guard environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil else { return false }
         for terminal in ["x-terminal-emulator", "gnome-terminal", "konsole", "xfce4-terminal", "xterm"] {
