@@ -21,7 +21,8 @@ enum DirectToolCall {
     /// The JSON-RPC response for request `rawID` (the id's JSON text, as sent).
     static func respond(rawID: String, _ handler: ToolCallHandler, name: String, arguments: [String: Value]?) async -> Data {
         do {
-            return envelope(rawID: rawID, member: "result", try JSONEncoder().encode(try await handler(name, arguments)))
+            let result = try await handler(name, arguments)
+            return envelope(rawID: rawID, member: "result", try ToolResultJSON.encode(result) ?? JSONEncoder().encode(result))
         } catch let error as MCPError {
             return failure(rawID: rawID, code: error.code, message: error.errorDescription ?? "\(error)")
         } catch {
