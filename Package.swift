@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "letswork", targets: ["letswork"]),
+        // The guest's stdio proxy under the original letswork's command name.
+        .executable(name: "letswork-proxy", targets: ["letswork-proxy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -66,6 +68,21 @@ let package = Package(
             ]
         ),
 
+        // The guest's stdio proxy: MCP over stdio to the agent, Streamable HTTP to the host, over
+        // libcurl. Knows nothing of the server, the tools or git.
+        .target(
+            name: "LetsworkProxy",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "letswork-proxy",
+            dependencies: [
+                "LetsworkProxy",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // The command-line tool.
         .executableTarget(
             name: "letswork",
@@ -73,6 +90,7 @@ let package = Package(
                 "LetsworkReview",
                 "LetsworkTools",
                 "LetsworkServer",
+                "LetsworkProxy",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,6 +115,10 @@ let package = Package(
         .testTarget(
             name: "LetsworkStartTests",
             dependencies: ["letswork", "LetsworkTestSupport", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        .testTarget(
+            name: "LetsworkProxyTests",
+            dependencies: ["LetsworkProxy", "letswork", "LetsworkTestSupport"]
         ),
         .testTarget(
             name: "LetsworkServerTests",

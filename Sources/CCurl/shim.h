@@ -28,6 +28,21 @@ static inline CURLcode letswork_curl_setopt_header_function(CURL *handle,
     return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
 }
 
+// The progress callback lets a transfer be aborted from another thread (returning non-zero
+// stops it), which is how a blocked perform ends when the proxy shuts down.
+static inline CURLcode letswork_curl_setopt_xferinfo_function(CURL *handle,
+    int (*callback)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t)) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
+static inline CURLcode letswork_curl_setopt_off(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode letswork_curl_getinfo_double(CURL *handle, CURLINFO info, double *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
 static inline CURLcode letswork_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

@@ -47,6 +47,9 @@ struct StartCommand: AsyncParsableCommand {
     @Flag(help: "Show every tool call and refused request in the feed.")
     var debug = false
 
+    @Flag(help: "Keep the tokens of this repository's last session (after a crash or restart), so the guest's registration keeps working.")
+    var resume = false
+
     @OptionGroup var repository: RepositoryOptions
 
     func validate() throws {
@@ -77,12 +80,17 @@ struct StartCommand: AsyncParsableCommand {
             Terminal.error(error.description)
             throw ExitCode.failure
         }
+        var resumed: SessionState?
         if let running = SessionState.read(gitDirectory: store.gitDirectory) {
             if running.isRunning {
                 Terminal.error("A session is already running for this repository (pid \(running.pid), \(running.localURL)). Stop it with `letswork stop`, or see it with `letswork status`.")
                 throw ExitCode.failure
             }
+            if resume { resumed = running }
             SessionState.remove(gitDirectory: store.gitDirectory)
+        }
+        if resume && resumed == nil {
+            Terminal.error("Nothing to resume: no earlier session of this repository left its state file. Starting with new tokens.")
         }
         var cloudflared: String?
         if publicURL == nil && tunnel != .none {
@@ -94,6 +102,6 @@ struct StartCommand: AsyncParsableCommand {
         }
         // Children (claude, cloudflared, a terminal) run in the repository's root.
         FileManager.default.changeCurrentDirectoryPath(store.root)
-        try await Session(store: store, command: self, cloudflared: cloudflared, logger: logger).run()
+        try await Session(store: store, command: self, cloudflared: cloudflared, logger: logger, resumed: resumed).run()
     }
 }

@@ -29,14 +29,16 @@ public actor TokenRegistry {
 
     /// Issues the host's token. A registry has exactly one host, whose id is `host`.
     ///
-    /// - Parameter displayName: The host's name as guests see it.
+    /// - Parameters:
+    ///   - displayName: The host's name as guests see it.
+    ///   - token: A token to keep (a resumed session's) instead of a fresh one.
     /// - Throws: ``TokenRegistryError`` `.hostAlreadyIssued` on a second call, or `.invalidName`.
-    public func issueHostToken(displayName: String = "host") throws -> IssuedToken {
+    public func issueHostToken(displayName: String = "host", reusing token: AccessToken? = nil) throws -> IssuedToken {
         guard !entries.contains(where: { $0.principal.role == .host }) else {
             throw TokenRegistryError(.hostAlreadyIssued, "this session already has a host token")
         }
         let name = try validated(displayName, for: nil, role: .host)
-        return insert(Principal(id: "host", displayName: name, role: .host), token: .generate())
+        return insert(Principal(id: "host", displayName: name, role: .host), token: token ?? .generate())
     }
 
     /// Adds a guest with a fresh token. Guest ids are `guest-1`, `guest-2`, … and never reused.
@@ -45,15 +47,16 @@ public actor TokenRegistry {
     ///   - name: The guest's display name: 1 to 40 printable characters, unique in the session
     ///     (ignoring case), and never `host`.
     ///   - role: `.guest` (writes go through review) or `.readOnlyGuest`.
+    ///   - token: A token to keep (a resumed session's) instead of a fresh one.
     /// - Throws: ``TokenRegistryError`` `.invalidName`, `.nameTaken`, or `.invalidRole` for `.host`.
-    public func addGuest(named name: String, role: Role = .guest) throws -> IssuedToken {
+    public func addGuest(named name: String, role: Role = .guest, reusing token: AccessToken? = nil) throws -> IssuedToken {
         guard role != .host else {
             throw TokenRegistryError(.invalidRole, "a guest cannot have the host role; use issueHostToken()")
         }
         let name = try validated(name, for: nil, role: role)
         let id = "guest-\(nextGuestNumber)"
         nextGuestNumber += 1
-        return insert(Principal(id: id, displayName: name, role: role), token: .generate())
+        return insert(Principal(id: id, displayName: name, role: role), token: token ?? .generate())
     }
 
     /// Revokes the token of the guest with this display name (ignoring case). The guest's next

@@ -31,10 +31,11 @@ final class ChildProcess: Sendable {
     }
 
     /// Starts `executable` in letswork's own working directory (`start` moves it to the
-    /// repository root); standard input is /dev/null; output is captured or discarded.
+    /// repository root); standard input is /dev/null; output is captured or discarded — unless
+    /// `interactive`, where the child shares letswork's terminal (`join` opening Claude Code).
     /// - Throws: ``ValidationErrorMessage`` when the program cannot be started.
     static func spawn(_ executable: String, _ arguments: [String],
-                      environment: [String: String] = [:], captureOutput: Bool) throws -> ChildProcess {
+                      environment: [String: String] = [:], captureOutput: Bool, interactive: Bool = false) throws -> ChildProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -50,9 +51,11 @@ final class ChildProcess: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if !interactive { posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) }
         var pipe: [Int32] = [-1, -1]
-        if captureOutput {
+        if interactive {
+            // Standard input, output and error stay letswork's own.
+        } else if captureOutput {
             guard Glibc.pipe(&pipe) == 0 else { throw ValidationErrorMessage("could not create a pipe: \(String(cString: strerror(errno)))") }
             posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
             posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)

@@ -13,11 +13,14 @@ struct Session {
     let command: StartCommand
     let cloudflared: String?
     let logger: Logger
+    /// The stale state of the session `--resume` continues: its tokens are kept.
+    var resumed: SessionState? = nil
 
     func run() async throws {
         let registry = TokenRegistry()
-        let host = try await registry.issueHostToken(displayName: store.host.name)
-        let guest = try await registry.addGuest(named: "guest")
+        let host = try await registry.issueHostToken(displayName: store.host.name,
+                                                     reusing: resumed.flatMap { AccessToken(secret: $0.hostToken) })
+        let guest = try await registry.addGuest(named: "guest", reusing: resumed.flatMap { AccessToken(secret: $0.guestToken) })
         let serverSlot = ServerSlot()
         let debug = command.debug
         let collaboration = Collaboration(

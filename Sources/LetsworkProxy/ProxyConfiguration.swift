@@ -1,0 +1,35 @@
+import Foundation
+
+/// How the proxy reaches the host.
+public struct ProxyConfiguration: Sendable {
+    /// The host's MCP endpoint, ending in `/mcp`.
+    public var url: String
+    public var token: String
+    /// PEM file of extra certificate authorities to trust (`--cacert`).
+    public var caCertificateFile: String?
+    public var connectTimeout: Duration = .seconds(5)
+    /// How long a message that never reached the host is retried before the agent gets an error.
+    public var retryWindow: Duration = .seconds(4)
+    /// At stdin EOF, how long answers still in flight may take to arrive.
+    public var drainTimeout: Duration = .seconds(3)
+
+    public init(url: String, token: String, caCertificateFile: String? = nil) {
+        self.url = url
+        self.token = token
+        self.caCertificateFile = caCertificateFile
+    }
+
+    /// The MCP endpoint for a URL given with or without its `/mcp` path
+    /// (`https://x.trycloudflare.com` → `https://x.trycloudflare.com/mcp`).
+    /// - Throws: ``ProxyError`` when it is not an http(s) URL.
+    public static func endpoint(for text: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
+              ["http", "https"].contains(scheme), let host = components.host, !host.isEmpty else {
+            throw ProxyError("\(text) is not a URL such as https://random-words.trycloudflare.com (take it from the host's join command)")
+        }
+        var endpoint = components
+        if endpoint.path.isEmpty || endpoint.path == "/" { endpoint.path = "/mcp" }
+        return endpoint.string ?? trimmed
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Synchronization
+
+/// One POST of a JSON-RPC message to the host and the messages its reply carries.
+///
+/// A 200 reply is either one JSON body or an SSE stream of messages (progress notifications,
+/// then the answer). SSE messages are handed on as each event completes, so an agent sees
+/// progress while a long call runs; a JSON body is handed on whole. Other statuses keep their
+/// body for the error message.
+struct HostExchange {
+    let client: HTTPClient
+    let url: String
+    let token: String
+
+    struct Reply: Sendable {
+        var head: HTTPResponseHead
+        /// The body of a non-200 or non-MCP reply (not of delivered messages).
+        var body: Data
+        /// How many JSON-RPC messages were handed to `deliver`.
+        var delivered: Int
+        var isMCP: Bool { head.mediaType == "application/json" || head.mediaType == "text/event-stream" }
+    }
+
+    func post(_ message: [UInt8], session: HostSession.Snapshot,
+              deliver: @escaping @Sendable ([UInt8]) -> Void) async throws -> Reply {
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"),
+            ("Accept", "application/json, text/event-stream"),
+            ("Authorization", "Bearer \(token)"),
+        ]
+        if let id = session.sessionID { headers.append(("Mcp-Session-Id", id)) }
+        if let version = session.protocolVersion { headers.append(("MCP-Protocol-Version", version)) }
+        let reader = ReplyReader(deliver: deliver)
+        let head = try await client.send(HTTPRequest(.post, url: url, headers: headers, body: Data(message)),
+                                         onHead: { reader.begin($0) }, onBody: { reader.take($0) })
+        return reader.finish(head)
+    }
+
+    /// Ends the session on the host (`DELETE` with its id), within `timeout`; errors are ignored.
+    func delete(session: HostSession.Snapshot, timeout: Duration) async {
+        guard let id = session.sessionID else { return }
+        var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)"), ("Mcp-Session-Id", id)]
+        if let version = session.protocolVersion { headers.append(("MCP-Protocol-Version", version)) }
+        _ = try? await client.send(HTTPRequest(.delete, url: url, headers: headers, timeout: timeout))
+    }
+}
+
+/// The body of one reply as it streams in. Only the transfer's thread touches it while the
+/// transfer runs; the Mutex makes the final read on the caller's thread safe.
+private final class ReplyReader: Sendable {
+    private struct State {
+        var head: HTTPResponseHead?
+        var parser: SSEParser?
+        var body = Data()
+        var delivered = 0
+    }
+    private let state = Mutex(State())
+    private let deliver: @Sendable ([UInt8]) -> Void
+
+    init(deliver: @escaping @Sendable ([UInt8]) -> Void) { self.deliver = deliver }
+
+    func begin(_ head: HTTPResponseHead) {
+        state.withLock { state in
+            state.head = head
+            if head.status == 200 && head.mediaType == "text/event-stream" { state.parser = SSEParser() }
+        }
+    }
+
+    func take(_ bytes: UnsafeRawBufferPointer) {
+        let events: [SSEEvent] = state.withLock { state in
+            guard state.parser != nil else {
+                state.body.append(contentsOf: bytes)
+                return []
+            }
+            return state.parser!.feed(bytes)
+        }
+        for event in events where event.type == "message" && !event.data.isEmpty {
+            deliver(event.data)
+            state.withLock { $0.delivered += 1 }
+        }
+    }
+
+    func finish(_ head: HTTPResponseHead) -> HostExchange.Reply {
+        let (body, streamed) = state.withLock { ($0.body, $0.parser != nil) }
+        var delivered = state.withLock { $0.delivered }
+        var rest = body
+        if head.status == 200 && head.mediaType == "application/json" && !streamed {
+            let trimmed = body.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+            if !trimmed.isEmpty {
+                deliver(Array(trimmed))
+                delivered += 1
+            }
+            rest = Data()
+        }
+        return HostExchange.Reply(head: head, body: rest, delivered: delivered)
+    }
+}

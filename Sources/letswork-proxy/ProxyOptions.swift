@@ -1,0 +1,1 @@
+../letswork/ProxyOptions.swift

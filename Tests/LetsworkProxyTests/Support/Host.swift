@@ -1,0 +1,117 @@
+import Foundation
+import LetsworkTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `letswork start --tunnel none --no-launch` running as a subprocess in a repository, with its
+/// state file read back (JSONSerialization, not the product's type) for the port and tokens.
+final class Host: @unchecked Sendable {
+    // @unchecked Sendable: `process` is configured before `run()` and afterwards only used
+    // through Foundation's thread-safe accessors; the other fields are immutable.
+    let process = Process()
+    let repository: String
+    let port: Int
+    let guestToken: String
+    let hostToken: String
+    let log: String
+
+    /// Starts the host and waits (bounded) for its state file.
+    /// - Parameter extra: more options for `start`, such as `--resume`.
+    init(in repository: String, port: Int = 0, extra: [String] = []) async throws {
+        self.repository = repository
+        log = FileManager.default.temporaryDirectory.appendingPathComponent("letswork-host-\(UUID().uuidString.prefix(8)).log").path
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        defer { try? output.close() }
+        process.executableURL = URL(fileURLWithPath: letsworkExecutable)
+        process.arguments = ["start", "--tunnel", "none", "--no-launch", "--port", String(port)] + extra
+        process.currentDirectoryURL = URL(fileURLWithPath: repository)
+        process.environment = testEnvironment()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        let statePath = repository + "/.git/letswork/session.json"
+        try process.run()
+        var state: [String: Any]?
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline && process.isRunning {
+            if let data = FileManager.default.contents(atPath: statePath),
+               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+               // A stale state file of a killed host is not this one's.
+               (json["pid"] as? Int).map(Int32.init) == process.processIdentifier {
+                state = json
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        guard let state, let port = state["port"] as? Int, let guest = state["guestToken"] as? String,
+              let host = state["hostToken"] as? String else {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            throw TestFailure("letswork start did not come up:\n" + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+        }
+        self.port = port
+        guestToken = guest
+        hostToken = host
+    }
+
+    var url: String { "http://127.0.0.1:\(port)/mcp" }
+    var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+    /// Kills the host at once (no clean shutdown: its state file stays, as after a crash).
+    func crash() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        crash()
+    }
+}
+
+/// The test process's environment without a real `claude` or `cloudflared` on PATH (a test
+/// never reaches the real tools) and without a desktop.
+func testEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+    environment["PATH"] = path.split(separator: ":").map(String.init).filter { folder in
+        !["claude", "cloudflared"].contains { FileManager.default.isExecutableFile(atPath: folder + "/" + $0) }
+    }.joined(separator: ":")
+    environment["DISPLAY"] = nil
+    environment["WAYLAND_DISPLAY"] = nil
+    environment["LETSWORK_TOKEN"] = nil
+    environment["LETSWORK_TOKEN_FILE"] = nil
+    for (key, value) in extra { environment[key] = value.isEmpty ? nil : value }
+    return environment
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A free TCP port on 127.0.0.1 (bound, read back, released) for a server that cannot take port 0.
+func freeLoopbackPort() throws -> Int {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw TestFailure("socket() failed") }
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
+        }
+    }
+    guard bound else { throw TestFailure("bind() failed") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
