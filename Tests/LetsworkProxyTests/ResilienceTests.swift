@@ -49,6 +49,38 @@ struct ResilienceTests {
         }
     }
 
+    @Test("through the TLS tunnel: the tunnel's 502 becomes the bounded error; the resumed host is reached again")
+    func hostKilledBehindTunnel() async throws {
+        try await TemporaryRepository.withAsync(files: ["README.md": "hello\n"]) { repository in
+            let host = try await Host(in: repository.path)
+            defer { host.stop() }
+            let tunnel = try TLSTunnel(upstreamPort: host.port)
+            defer { tunnel.stop() }
+            let client = try StdioClient(["proxy", "--url", tunnel.url, "--cacert", tunnel.caCertificate],
+                                         environment: ["LETSWORK_TOKEN": host.guestToken])
+            defer { client.kill() }
+            try await client.initialize()
+            #expect(try await client.tool(1, "read_file", ["path": "README.md"])["isError"] as? Bool == false)
+
+            host.crash()
+            // A ping is safe to repeat (retried while the tunnel answers 502); a tool call is not.
+            try client.send(json: ["jsonrpc": "2.0", "id": 2, "method": "ping"])
+            try client.send(json: ["jsonrpc": "2.0", "id": 3, "method": "tools/call",
+                                   "params": ["name": "read_file", "arguments": ["path": "README.md"]]])
+            for id in [2, 3] {
+                let answer = try StdioClient.decode(try await client.line(forID: id, timeout: .seconds(15)))
+                let message = try #require((answer["error"] as? [String: Any])?["message"] as? String, "request \(id): \(answer)")
+                #expect(message.hasPrefix("host unreachable at \(tunnel.url)/mcp"), "\(message)")
+                #expect(message.contains("ask the host whether the session is still running"))
+            }
+
+            let resumed = try await Host(in: repository.path, port: host.port, extra: ["--resume"])
+            defer { resumed.stop() }
+            let read = try await client.tool(4, "read_file", ["path": "README.md"])
+            #expect(read["isError"] as? Bool == false, "\(read)")
+        }
+    }
+
     @Test("a wrong token gets a clear error for the request, not a hang")
     func wrongToken() async throws {
         try await TemporaryRepository.withAsync(files: ["README.md": "hello\n"]) { repository in
