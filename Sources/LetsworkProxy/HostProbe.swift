@@ -36,7 +36,7 @@ public enum HostProbe {
         let answer = AnswerBox()
         let reply: HostExchange.Reply
         do {
-            reply = try await exchange.post(Array(message.utf8), session: session) { answer.set($0) }
+            reply = try await exchange.post(Data(message.utf8), session: session) { answer.set($0) }
         } catch let error as CurlError {
             if error.isTLS {
                 throw ProxyError("the TLS connection to \(url) failed: \(error.message); if the host uses a private certificate authority, pass --cacert FILE")

@@ -66,6 +66,34 @@ struct EndToEndTests {
         }
     }
 
+    @Test("SSE replies (the tunnel asks the server for event streams): the same messages arrive, and the session works")
+    func eventStreamReplies() async throws {
+        try await TemporaryRepository.withAsync(files: ["README.md": "hello\n"]) { repository in
+            let host = try await Host(in: repository.path)
+            defer { host.stop() }
+            let tunnel = try TLSTunnel(upstreamPort: host.port, eventStreamReplies: true)
+            defer { tunnel.stop() }
+            let client = try StdioClient(["proxy", "--url", tunnel.url, "--cacert", tunnel.caCertificate, "--debug"],
+                                         environment: ["LETSWORK_TOKEN": host.guestToken])
+            defer { client.kill() }
+            let initialized = try await client.initialize()
+            #expect((initialized["result"] as? [String: Any])?["protocolVersion"] != nil, "\(initialized)")
+
+            var direct = DirectClient(url: host.url, token: host.guestToken)
+            try await direct.initialize()
+            let call = #"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"read_file","arguments":{"path":"missing.txt"}}}"#
+            try client.send(call)
+            let relayed = try await client.line(forID: 5)
+            let (_, body) = try await direct.post(call)
+            let expected = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(Array(relayed.utf8).sorted() == Array(expected.utf8).sorted(), "relayed: \(relayed)\nserver: \(expected)")
+            #expect(try await client.tool(6, "read_file", ["path": "README.md"])["isError"] as? Bool == false)
+            #expect(try await client.closeInput() == 0)
+            #expect(client.allLines.count == 3, "one line per answer, nothing else: \(client.allLines)")
+            #expect(client.errors.contains("tools/call #6: HTTP 200 text/event-stream"), "the replies were SSE:\n\(client.errors)")
+        }
+    }
+
     @Test("concurrent requests are all answered, each by its own id")
     func concurrentRequests() async throws {
         try await TemporaryRepository.withAsync(files: ["README.md": "hello\n"]) { repository in

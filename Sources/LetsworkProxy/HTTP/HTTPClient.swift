@@ -74,15 +74,12 @@ public final class HTTPClient: Sendable {
         case .post:
             try easy.set(CURLOPT_POST, 1)
             try easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(request.body.count))
-            // COPYPOSTFIELDS: curl keeps its own copy, so no Swift buffer must outlive this call.
-            try request.body.withUnsafeBytes { bytes in
-                if let start = bytes.baseAddress, !bytes.isEmpty {
-                    try easy.set(CURLOPT_COPYPOSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: start))
-                } else {
-                    // Never leave a POST without fields: curl would read the body from stdin.
-                    try easy.set(CURLOPT_COPYPOSTFIELDS, "")
-                }
+            if request.body.isEmpty {
+                // Never leave a POST without fields: curl would read the body from stdin.
+                try easy.set(CURLOPT_COPYPOSTFIELDS, "")
             }
+            // A body is handed to curl without a copy (CURLOPT_POSTFIELDS) at the end, around the
+            // perform, so it stays alive until the transfer ends.
         case .delete:
             try easy.set(CURLOPT_CUSTOMREQUEST, "DELETE")
         }
@@ -105,7 +102,12 @@ public final class HTTPClient: Sendable {
             try easy.set(CURLOPT_XFERINFODATA, pointer: context.toOpaque())
             _ = letswork_curl_setopt_xferinfo_function(easy.handle, curlProgressCallback)
         }
-        try easy.perform("\(request.method.rawValue) \(request.url)")
+        let operation = "\(request.method.rawValue) \(request.url)"
+        guard request.method == .post, !request.body.isEmpty else { return try easy.perform(operation) }
+        try request.body.withUnsafeBytes { bytes in
+            try easy.set(CURLOPT_POSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: bytes.baseAddress!))
+            try easy.perform(operation)
+        }
     }
 }
 

@@ -21,7 +21,7 @@ struct HostExchange {
         var isMCP: Bool { head.mediaType == "application/json" || head.mediaType == "text/event-stream" }
     }
 
-    func post(_ message: [UInt8], session: HostSession.Snapshot,
+    func post(_ message: Data, session: HostSession.Snapshot,
               deliver: @escaping @Sendable ([UInt8]) -> Void) async throws -> Reply {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"),
@@ -31,7 +31,7 @@ struct HostExchange {
         if let id = session.sessionID { headers.append(("Mcp-Session-Id", id)) }
         if let version = session.protocolVersion { headers.append(("MCP-Protocol-Version", version)) }
         let reader = ReplyReader(deliver: deliver)
-        let head = try await client.send(HTTPRequest(.post, url: url, headers: headers, body: Data(message)),
+        let head = try await client.send(HTTPRequest(.post, url: url, headers: headers, body: message),
                                          onHead: { reader.begin($0) }, onBody: { reader.take($0) })
         return reader.finish(head)
     }

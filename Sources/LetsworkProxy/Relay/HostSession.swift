@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the proxy knows about its MCP session on the host: the `Mcp-Session-Id` the host gave,
 /// the protocol version the `initialize` result named, and the agent's own `initialize` and
 /// `notifications/initialized`, kept to open a new session when the host forgets this one.
@@ -8,8 +10,8 @@ actor HostSession {
     }
 
     private(set) var snapshot = Snapshot()
-    private(set) var initializeMessage: [UInt8]?
-    private(set) var initializedMessage: [UInt8]?
+    private(set) var initializeMessage: Data?
+    private(set) var initializedMessage: Data?
     private var recovering: Task<Snapshot, Error>?
     /// While the agent's initialize is on its way, other messages wait: they need its session id.
     private var initializing = false
@@ -30,8 +32,8 @@ actor HostSession {
         await withCheckedContinuation { waiting.append($0) }
     }
 
-    func remember(initialize message: [UInt8]) { initializeMessage = message }
-    func remember(initialized message: [UInt8]) { initializedMessage = message }
+    func remember(initialize message: Data) { initializeMessage = message }
+    func remember(initialized message: Data) { initializedMessage = message }
 
     /// After the agent's `initialize` was answered.
     func adopt(_ fresh: Snapshot) { snapshot = fresh }

@@ -31,8 +31,10 @@ public final class ProxyRelay: Sendable {
     /// most `configuration.drainTimeout`) and ends the host's session.
     public func run(input: AsyncStream<Data> = StandardInputLines.stream()) async {
         for await line in input {
-            let message = Array(line)
-            let peek = MessagePeek(message) ?? MessagePeek(method: nil, rawID: nil)
+            // The line's bytes go to the host as they are (no copy); only method and id are read.
+            let message = line
+            let peek = message.withUnsafeBytes { MessagePeek($0.assumingMemoryBound(to: UInt8.self)) }
+                ?? MessagePeek(method: nil, rawID: nil)
             // Marked here, in arrival order, so a message the agent sends right after its
             // initialize cannot overtake it (each message then travels on its own task).
             if peek.method == "initialize" { await session.beginInitialize() }
@@ -51,7 +53,7 @@ public final class ProxyRelay: Sendable {
     }
 
     /// Sends one message of the agent to the host and hands on whatever comes back.
-    func relay(_ message: [UInt8], peek: MessagePeek) async {
+    func relay(_ message: Data, peek: MessagePeek) async {
         let started = ContinuousClock.now
         switch peek.method {
         case "initialize": await session.remember(initialize: message)
@@ -69,8 +71,8 @@ public final class ProxyRelay: Sendable {
         }
         let elapsed = ContinuousClock.now - started
         switch outcome {
-        case .done(let status):
-            logger.debug("← \(peek.summary): HTTP \(status) in \(Self.format(elapsed))")
+        case .done(let status, let mediaType):
+            logger.debug("← \(peek.summary): HTTP \(status)\(mediaType.isEmpty ? "" : " " + mediaType) in \(Self.format(elapsed))")
         case .failed(let reason):
             if let id = peek.rawID, peek.method != nil {
                 output.writeLine(RPCError.response(id: id, message: reason))
@@ -80,13 +82,13 @@ public final class ProxyRelay: Sendable {
     }
 
     enum Outcome {
-        case done(status: Int)
+        case done(status: Int, mediaType: String)
         case failed(String)
     }
 
     /// The delivery policy: retry what certainly never reached the host, re-open a forgotten
     /// session once, and turn everything else into one clear failure.
-    private func deliver(_ message: [UInt8], peek: MessagePeek) async -> Outcome {
+    private func deliver(_ message: Data, peek: MessagePeek) async -> Outcome {
         let deadline = ContinuousClock.now + configuration.retryWindow
         var backoff = Duration.milliseconds(100)
         var reopened = false
@@ -122,9 +124,9 @@ public final class ProxyRelay: Sendable {
                 if peek.isRequest && reply.delivered == 0 {
                     return .failed("the host at \(configuration.url) answered without a result; ask the host whether the session is still running")
                 }
-                return .done(status: 200)
+                return .done(status: 200, mediaType: reply.head.mediaType)
             case 202 where !peek.isRequest:
-                return .done(status: 202)
+                return .done(status: 202, mediaType: reply.head.mediaType)
             case 404 where snapshot.sessionID != nil && !reopened && peek.method != "initialize":
                 // The host restarted or expired the session: open a new one with the agent's own
                 // initialize, then send this message again (the 404 means it was not processed).
@@ -161,7 +163,7 @@ public final class ProxyRelay: Sendable {
             throw ProxyError(refusal(reply, peek: MessagePeek(method: "initialize", rawID: nil)))
         }
         let fresh = HostSession.Snapshot(sessionID: id, protocolVersion: Self.protocolVersion(in: answer.withLock { $0 }))
-        let initialized = await session.initializedMessage ?? Array(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8)
+        let initialized = await session.initializedMessage ?? Data(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8)
         _ = try await exchange.post(initialized, session: fresh) { _ in }
         return fresh
     }

@@ -19,7 +19,9 @@ final class TLSTunnel: @unchecked Sendable {
     var url: String { "https://127.0.0.1:\(port)" }
     var caCertificate: String { folder + "/ca.pem" }
 
-    init(upstreamPort: Int) throws {
+    /// - Parameter eventStreamReplies: Rewrite each request's `Accept` to `text/event-stream`
+    ///   only, so the server answers every POST as an SSE stream (as some hosts and gateways do).
+    init(upstreamPort: Int, eventStreamReplies: Bool = false) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("letswork-tls-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
         try Self.makeCertificates(in: folder)
@@ -49,6 +51,7 @@ final class TLSTunnel: @unchecked Sendable {
                         proxy_set_header Connection "";
                         proxy_buffering off;
                         proxy_read_timeout 120s;
+                        \(eventStreamReplies ? "proxy_set_header Accept \"text/event-stream\";" : "")
                     }
                 }
             }
