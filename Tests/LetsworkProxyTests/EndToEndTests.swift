@@ -94,6 +94,28 @@ struct EndToEndTests {
         }
     }
 
+    @Test("a host that offers a GET stream: its messages reach the agent; requests still work")
+    func getStream() async throws {
+        try await TemporaryRepository.withAsync(files: ["README.md": "hello\n"]) { repository in
+            let host = try await Host(in: repository.path)
+            defer { host.stop() }
+            let pushed = #"{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"pushed on the GET stream"}}"#
+            let tunnel = try TLSTunnel(upstreamPort: host.port, getStreamMessage: pushed)
+            defer { tunnel.stop() }
+            let client = try StdioClient(["proxy", "--url", tunnel.url, "--cacert", tunnel.caCertificate],
+                                         environment: ["LETSWORK_TOKEN": host.guestToken])
+            defer { client.kill() }
+            try await client.initialize()
+            let deadline = ContinuousClock.now + .seconds(15)
+            while !client.allLines.contains(pushed) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(client.allLines.contains(pushed), "\(client.allLines)")
+            #expect(try await client.tool(1, "read_file", ["path": "README.md"])["isError"] as? Bool == false)
+            #expect(try await client.closeInput() == 0, "the open stream does not hold the proxy at EOF")
+        }
+    }
+
     @Test("concurrent requests are all answered, each by its own id")
     func concurrentRequests() async throws {
         try await TemporaryRepository.withAsync(files: ["README.md": "hello\n"]) { repository in

@@ -20,6 +20,8 @@ struct ResilienceTests {
             defer { client.kill() }
             try await client.initialize()
             #expect(try await client.tool(1, "read_file", ["path": "README.md"])["isError"] as? Bool == false)
+            let offered = try await eventuallyTrue { client.errors.contains("the host offers no GET stream (HTTP 405)") }
+            #expect(offered, "letswork's server offers no GET stream; the proxy asks once and carries on")
 
             // Outstanding: the host is frozen while the request reaches it, then killed.
             kill(host.process.processIdentifier, SIGSTOP)

@@ -10,6 +10,7 @@ public struct HTTPRequest: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: Data
     /// The whole transfer's limit; a connection that opens but never answers ends there.
+    /// `.zero`: none (a long-lived stream).
     public var timeout: Duration
 
     public init(_ method: Method, url: String, headers: [(name: String, value: String)] = [],

@@ -36,6 +36,19 @@ struct HostExchange {
         return reader.finish(head)
     }
 
+    /// The GET stream of the session (no time limit: it lasts as long as the host keeps it);
+    /// its SSE messages go to `deliver` as they complete.
+    func listen(session: HostSession.Snapshot, cancellation: TransferCancellation,
+                deliver: @escaping @Sendable ([UInt8]) -> Void) async throws -> HTTPResponseHead {
+        var headers: [(name: String, value: String)] = [("Accept", "text/event-stream"), ("Authorization", "Bearer \(token)")]
+        if let id = session.sessionID { headers.append(("Mcp-Session-Id", id)) }
+        if let version = session.protocolVersion { headers.append(("MCP-Protocol-Version", version)) }
+        let reader = ReplyReader(deliver: deliver)
+        let head = try await client.send(HTTPRequest(.get, url: url, headers: headers, timeout: .zero), cancellation: cancellation,
+                                         onHead: { reader.begin($0) }, onBody: { reader.take($0) })
+        return reader.finish(head).head
+    }
+
     /// Ends the session on the host (`DELETE` with its id), within `timeout`; errors are ignored.
     func delete(session: HostSession.Snapshot, timeout: Duration) async {
         guard let id = session.sessionID else { return }

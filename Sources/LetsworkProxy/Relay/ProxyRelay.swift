@@ -17,6 +17,9 @@ public final class ProxyRelay: Sendable {
     let output: StandardOutput
     let logger: Logger
     private let inFlight = Mutex(0)
+    let serverStream = Mutex(ServerStreamState())
+    /// Stops the GET stream's blocked transfer at shutdown.
+    let streamCancellation = TransferCancellation()
 
     public init(configuration: ProxyConfiguration, output: StandardOutput = StandardOutput(), logger: Logger) {
         self.configuration = configuration
@@ -48,6 +51,7 @@ public final class ProxyRelay: Sendable {
         while inFlight.withLock({ $0 }) > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
+        streamCancellation.cancel()
         await exchange.delete(session: await session.snapshot, timeout: .seconds(2))
         logger.debug("standard input closed; session ended")
     }
@@ -118,8 +122,10 @@ public final class ProxyRelay: Sendable {
             switch reply.head.status {
             case 200 where reply.isMCP:
                 if keepAnswer {
-                    await session.adopt(.init(sessionID: reply.head["mcp-session-id"],
-                                              protocolVersion: Self.protocolVersion(in: answer.withLock { $0 })))
+                    let fresh = HostSession.Snapshot(sessionID: reply.head["mcp-session-id"],
+                                                     protocolVersion: Self.protocolVersion(in: answer.withLock { $0 }))
+                    await session.adopt(fresh)
+                    openServerStream(fresh)
                 }
                 if peek.isRequest && reply.delivered == 0 {
                     return .failed("the host at \(configuration.url) answered without a result; ask the host whether the session is still running")
@@ -133,6 +139,7 @@ public final class ProxyRelay: Sendable {
                 reopened = true
                 do {
                     try await session.recover(from: snapshot.sessionID) { [self] in try await reinitialize() }
+                    openServerStream(await session.snapshot)
                     logger.info("the host forgot the session; re-initialized and resending \(peek.summary)")
                 } catch {
                     return .failed("the host at \(configuration.url) forgot this session and a new one could not be opened: \(error); ask the host whether the session is still running")

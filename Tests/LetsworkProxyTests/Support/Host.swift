@@ -115,3 +115,13 @@ func freeLoopbackPort() throws -> Int {
     guard bound else { throw TestFailure("bind() failed") }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// Polls `condition` every 20 ms for up to `timeout`; whether it held.
+func eventuallyTrue(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        if ContinuousClock.now >= deadline { return false }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return true
+}

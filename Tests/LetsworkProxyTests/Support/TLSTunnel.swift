@@ -21,7 +21,9 @@ final class TLSTunnel: @unchecked Sendable {
 
     /// - Parameter eventStreamReplies: Rewrite each request's `Accept` to `text/event-stream`
     ///   only, so the server answers every POST as an SSE stream (as some hosts and gateways do).
-    init(upstreamPort: Int, eventStreamReplies: Bool = false) throws {
+    /// - Parameter getStreamMessage: Answer every GET itself with this one SSE message and end
+    ///   the stream, standing in for a host that offers a GET stream (letswork's answers 405).
+    init(upstreamPort: Int, eventStreamReplies: Bool = false, getStreamMessage: String? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("letswork-tls-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
         try Self.makeCertificates(in: folder)
@@ -46,6 +48,7 @@ final class TLSTunnel: @unchecked Sendable {
                     ssl_certificate \(folder)/server.pem;
                     ssl_certificate_key \(folder)/server.key;
                     location / {
+                        \(getStreamMessage.map { "default_type text/event-stream; if ($request_method = GET) { return 200 '" + ": comment\n" + "data: " + $0 + "\n\n'; }" } ?? "")
                         proxy_pass http://127.0.0.1:\(upstreamPort);
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
