@@ -116,6 +116,20 @@ let package = Package(
             name: "LetsworkStartTests",
             dependencies: ["letswork", "LetsworkTestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
+        // Crashes (kill -9), load, hostile input and the guest rate limit, against a real
+        // `letswork start` subprocess and a live in-process server, loopback only.
+        .testTarget(
+            name: "LetsworkHardeningTests",
+            dependencies: [
+                "letswork",
+                "LetsworkServer",
+                "LetsworkTools",
+                "LetsworkReview",
+                "LetsworkTestSupport",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "LetsworkProxyTests",
             dependencies: ["LetsworkProxy", "letswork", "LetsworkTestSupport"]

@@ -27,6 +27,8 @@ struct MCPEndpoint: HTTPResponder {
     let store: SessionStore
     let factory: any MCPSessionFactory
     let logger: Logger
+    /// Guests' token buckets (see ``RateLimiter``); the host's requests never reach it.
+    let rateLimiter = RateLimiter()
 
     /// The SDK-side checks that remain once Host/Origin and auth are done here.
     private static let validation = StandardValidationPipeline(validators: [
@@ -51,6 +53,10 @@ struct MCPEndpoint: HTTPResponder {
         switch await authenticate(request) {
         case .success(let authenticated):
             principal = authenticated
+            if !authenticated.role.isHost, let limit = configuration.guestRateLimit,
+               let wait = rateLimiter.admit(authenticated.id, under: limit) {
+                return tooManyRequests(wait, limit: limit)
+            }
         case .failure(let refusal):
             await store.refused(RefusedRequest(status: 401, reason: refusal.message, principal: nil))
             logger.notice("Refused a request without a valid token")
@@ -259,6 +265,18 @@ struct MCPEndpoint: HTTPResponder {
             ))
         }
         return .success(principal)
+    }
+
+    private func tooManyRequests(_ wait: Duration, limit: RateLimit) -> OutgoingResponse {
+        let seconds = RateLimiter.retryAfterSeconds(wait)
+        return Reply.problem(
+            .tooManyRequests,
+            "Too Many Requests: this guest token sent more than \(Int(limit.requestsPerSecond)) requests a second "
+                + "(bursts up to \(limit.burst)). Nothing was done for this request; wait \(seconds) s and send it again, "
+                + "and pace requests (one agent rarely needs more than a few a second).",
+            code: -32000,
+            headers: [.retryAfter: "\(seconds)"]
+        )
     }
 
     private func unauthorized(_ message: String, challenge: String) -> Refusal {

@@ -22,6 +22,9 @@ extension SessionHTTPServer {
         public var maxSessionsPerPrincipal: Int
         /// The MCP endpoint's path.
         public var endpointPath: String
+        /// How fast each guest may send requests (per token, whatever the session); beyond it they
+        /// get 429 with `Retry-After`. `nil`: unlimited. The host is never limited.
+        public var guestRateLimit: RateLimit?
 
         /// Creates a configuration.
         /// - Parameters:
@@ -32,6 +35,7 @@ extension SessionHTTPServer {
         ///   - sessionIdleTimeout: Default 12 hours.
         ///   - maxSessionsPerPrincipal: Default 8.
         ///   - endpointPath: Default `/mcp`.
+        ///   - guestRateLimit: Default ``RateLimit/guestDefault`` (50 requests/s, bursts of 200).
         public init(
             port: Int = 8000,
             publicHostnames: [String] = [],
@@ -39,7 +43,8 @@ extension SessionHTTPServer {
             replyFormat: ReplyFormat = .json,
             sessionIdleTimeout: Duration = .seconds(12 * 60 * 60),
             maxSessionsPerPrincipal: Int = 8,
-            endpointPath: String = "/mcp"
+            endpointPath: String = "/mcp",
+            guestRateLimit: RateLimit? = .guestDefault
         ) {
             self.port = port
             self.publicHostnames = publicHostnames
@@ -48,6 +53,7 @@ extension SessionHTTPServer {
             self.sessionIdleTimeout = sessionIdleTimeout
             self.maxSessionsPerPrincipal = maxSessionsPerPrincipal
             self.endpointPath = endpointPath
+            self.guestRateLimit = guestRateLimit
         }
     }
 
