@@ -5,8 +5,8 @@ import Synchronization
 /// HTTP over libcurl for the proxy: concurrent requests, streamed bodies, kept-alive connections.
 ///
 /// Each transfer borrows an easy handle from a small pool and runs its blocking
-/// `curl_easy_perform` on a thread of its own, so several requests of an agent are in flight at
-/// once and none blocks Swift's cooperative pool. A returned handle keeps its open connection,
+/// `curl_easy_perform` on a thread of its own (``TransferThreads``, reused), so several requests
+/// of an agent are in flight at once and none blocks Swift's cooperative pool. A returned handle keeps its open connection,
 /// so the next request skips the TCP and TLS handshakes.
 ///
 /// HTTPS uses the system trust store (libcurl's default) or `caCertificateFile`; libcurl reads
@@ -34,7 +34,7 @@ public final class HTTPClient: Sendable {
         let easy = idle.withLock { $0.popLast()?.value } ?? CurlEasy()
         let box = UnsafeSendable(easy)
         let head: HTTPResponseHead = try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { [self] in
+            TransferThreads.shared.run { [self] in
                 let transfer = Transfer(onHead: onHead, onBody: onBody, cancellation: cancellation)
                 do {
                     try perform(request, on: box.value, transfer: transfer)
@@ -44,7 +44,6 @@ public final class HTTPClient: Sendable {
                     continuation.resume(throwing: error)
                 }
             }
-            thread.start()
         }
         idle.withLock { $0.append(box) }
         return head
