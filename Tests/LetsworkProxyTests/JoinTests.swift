@@ -83,6 +83,30 @@ struct JoinTests {
         }
     }
 
+    @Test("--no-launch registers without opening Claude Code; the letswork-proxy executable relays like letswork proxy")
+    func noLaunchAndOriginalCommandName() async throws {
+        try await TemporaryRepository.withAsync(files: ["README.md": "hello\n"]) { repository in
+            let host = try await Host(in: repository.path)
+            defer { host.stop() }
+            try await Self.withGuest { guest in
+                let joined = try guest.join(["http://127.0.0.1:\(host.port)/mcp", "--token", host.guestToken, "--no-launch"])
+                #expect(joined.status == 0, "\(joined.errors)")
+                #expect(guest.calls.contains { $0.starts(with: ["claude", "mcp", "add"]) })
+                #expect(!guest.calls.contains(["claude"]), "Claude Code was opened: \(guest.calls)")
+                #expect(joined.output.contains("claude"), "says how to open it: \(joined.output)")
+
+                let tokenFile = guest.home + "/config/letswork/tokens/127.0.0.1-\(host.port)"
+                let original = URL(fileURLWithPath: letsworkExecutable).deletingLastPathComponent().appendingPathComponent("letswork-proxy").path
+                let proxy = try StdioClient(executable: original, ["--url", "http://127.0.0.1:\(host.port)", "--token-file", tokenFile],
+                                            environment: [:])
+                defer { proxy.kill() }
+                try await proxy.initialize()
+                #expect(try await proxy.tool(1, "read_file", ["path": "README.md"])["isError"] as? Bool == false)
+                #expect(try await proxy.closeInput() == 0)
+            }
+        }
+    }
+
     @Test("a wrong token: exit non-zero, nothing registered, nothing stored")
     func wrongToken() async throws {
         try await TemporaryRepository.withAsync(files: ["README.md": "hello\n"]) { repository in
