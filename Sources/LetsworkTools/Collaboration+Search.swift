@@ -10,7 +10,7 @@ extension Collaboration {
     /// links, in path order. The same enumeration feeds search_files and find_files.
     func visibleFiles() throws -> [String] {
         try store.scanWorkingTree(sizes: false).files.lazy
-            .filter { $0.kind == .file && !self.sandbox.isHidden($0.path) }.map(\.path)
+            .filter { $0.kind == .file && !self.sandbox.isSecret(path: $0.path) }.map(\.path)
     }
 
     func globs(_ arguments: Arguments, _ name: String) throws -> [Glob]? {

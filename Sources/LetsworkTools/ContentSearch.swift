@@ -91,7 +91,7 @@ struct ContentSearch {
         var scratch: [UInt8] = []
         for path in paths {
             guard let bytes = Self.readFile(root + path) else { continue }
-            if bytes.prefix(8192).contains(0) { continue }
+            if bytes.withUnsafeBytes({ buffer in buffer.baseAddress.map { memchr($0, 0, min(buffer.count, 8192)) != nil } ?? false }) { continue }
             searched += 1
             let lineStarts: [Int]
             switch matcher {

@@ -48,21 +48,44 @@ public struct PathSandbox: Sendable {
         return isSecret(repoPath)
     }
 
-    func isSecret(_ path: RepoPath) -> Bool {
-        let parts = path.value.split(separator: "/").map(String.init)
-        if parts.dropLast().contains(".ssh") { return true }
-        let name = parts.last!
-        if name == ".env" || name.hasPrefix(".env.") || name.hasSuffix(".pem") || name.hasSuffix(".key")
-            || name.hasPrefix("id_rsa") || name.hasPrefix("id_ed25519") || name.hasPrefix("id_ecdsa") || name == ".ssh" {
+    func isSecret(_ path: RepoPath) -> Bool { isSecret(path: path.value) }
+
+    /// The secret-file rules on an already valid path (a scan's output needs no `RepoPath`
+    /// checks; search and find ask this of every file, so it avoids splitting the path).
+    func isSecret(path: String) -> Bool {
+        let utf8 = path.utf8
+        let slash = utf8.lastIndex(of: UInt8(ascii: "/"))
+        let name = slash.map { path[path.index(after: $0)...] } ?? path[...]
+        // A folder named .ssh anywhere above (checked on bytes: this runs for every file searched).
+        if let slash, utf8.contains(UInt8(ascii: ".")) {
+            var start = utf8.startIndex
+            while start < slash {
+                let end = utf8[start..<slash].firstIndex(of: UInt8(ascii: "/")) ?? slash
+                if utf8[start..<end].elementsEqual(".ssh".utf8) { return true }
+                start = utf8.index(after: end)
+            }
+        }
+        // Byte comparisons: Substring's hasPrefix/hasSuffix walk Characters, ten times slower.
+        let bytes = name.utf8
+        func starts(_ prefix: StaticString) -> Bool {
+            bytes.starts(with: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+        }
+        func ends(_ suffix: StaticString) -> Bool {
+            bytes.reversed().starts(with: UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount).reversed())
+        }
+        if bytes.elementsEqual(".env".utf8) || starts(".env.") || ends(".pem") || ends(".key") || starts("id_rsa")
+            || starts("id_ed25519") || starts("id_ecdsa") || bytes.elementsEqual(".ssh".utf8) {
             return true
         }
+        guard !extraPatterns.isEmpty else { return false }
+        let folders = path.split(separator: "/").dropLast().map(String.init)
         return extraPatterns.contains { pattern in
             let trimmed = pattern.hasPrefix("/") ? String(pattern.dropFirst()) : pattern
             if trimmed.hasSuffix("/") {
                 let folder = String(trimmed.dropLast())
-                return parts.dropLast().contains { fnmatch(folder, $0, 0) == 0 } || path.value.hasPrefix(folder + "/")
+                return folders.contains { fnmatch(folder, $0, 0) == 0 } || path.hasPrefix(folder + "/")
             }
-            return fnmatch(trimmed, trimmed.contains("/") ? path.value : name, 0) == 0
+            return fnmatch(trimmed, trimmed.contains("/") ? path : String(name), 0) == 0
         }
     }
 }

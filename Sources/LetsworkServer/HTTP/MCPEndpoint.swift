@@ -45,7 +45,9 @@ struct MCPEndpoint: HTTPResponder {
         }
 
         let path = request.uri.path
-        guard path == configuration.endpointPath || path == configuration.endpointPath + "/" else {
+        // The host's guest admin (letswork invite/revoke) shares the token check; see GuestAdmin.
+        let isGuestAdmin = path.hasPrefix(GuestAdmin.path)
+        guard isGuestAdmin || path == configuration.endpointPath || path == configuration.endpointPath + "/" else {
             return Reply.problem(.notFound, "Not Found: this server's MCP endpoint is \(configuration.endpointPath)")
         }
 
@@ -61,6 +63,9 @@ struct MCPEndpoint: HTTPResponder {
             await store.refused(RefusedRequest(status: 401, reason: refusal.message, principal: nil))
             logger.notice("Refused a request without a valid token")
             return refusal.response
+        }
+        if isGuestAdmin {
+            return try await GuestAdmin(tokens: tokens, store: store).respond(to: request, principal: principal)
         }
 
         let sessionID = request.headers[.mcpSessionID]
