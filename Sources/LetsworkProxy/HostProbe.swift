@@ -8,6 +8,8 @@ public enum HostProbe {
         public var serverName: String
         public var serverVersion: String
         public var protocolVersion: String?
+        /// The server's `instructions` for agents (letswork's names the project and the first steps).
+        public var instructions: String?
     }
 
     /// - Throws: ``ProxyError`` of kind `.unreachable`, `.unauthorized` or `.notMCP` (or `.general`
@@ -27,7 +29,7 @@ public enum HostProbe {
         }
         await exchange.delete(session: session, timeout: .seconds(2))
         return Answer(serverName: info["name"] as? String ?? "?", serverVersion: info["version"] as? String ?? "?",
-                      protocolVersion: session.protocolVersion)
+                      protocolVersion: session.protocolVersion, instructions: result["instructions"] as? String)
     }
 
     private static func post(_ exchange: HostExchange, _ message: String, session: HostSession.Snapshot) async throws

@@ -60,7 +60,7 @@ struct JoinCommand: AsyncParsableCommand {
         let proxy = ClaudeRegistration.proxyCommand(endpoint: endpoint, caCertificateFile: cacert)
         do {
             try files.storeToken(secret)
-            try files.prepareSessionFolder(projectHint: nil)
+            try files.prepareSessionFolder(hostInstructions: answer.instructions)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode.failure

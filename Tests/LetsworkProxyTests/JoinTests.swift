@@ -67,6 +67,8 @@ struct JoinTests {
                 #expect(after.contains(["claude:cwd", folder]))
                 let instructions = try String(contentsOfFile: folder + "/CLAUDE.md", encoding: .utf8)
                 #expect(instructions.contains("set_display_name"))
+                #expect(instructions.contains("repository \(URL(fileURLWithPath: repository.path).lastPathComponent)"),
+                        "the host's own instructions name the project: \(instructions)")
 
                 // The registered command works as Claude Code would run it: token from the file.
                 let proxy = try StdioClient(executable: add[separator + 1], Array(add[(separator + 2)...]),

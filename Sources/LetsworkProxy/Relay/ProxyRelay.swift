@@ -104,7 +104,10 @@ public final class ProxyRelay: Sendable {
             let keepAnswer = peek.method == "initialize"
             do {
                 reply = try await exchange.post(message, session: snapshot) { [output] message in
-                    if keepAnswer { answer.withLock { $0 = message } }
+                    // The response itself, not a notification sent before it on an SSE stream.
+                    if keepAnswer, let peek = MessagePeek(message), peek.method == nil, peek.rawID != nil {
+                        answer.withLock { $0 = message }
+                    }
                     output.writeLine(message)
                 }
             } catch let error as CurlError {

@@ -45,22 +45,24 @@ struct GuestFiles {
 
     /// The folder Claude Code opens in, with a CLAUDE.md telling the agent where the files are.
     /// - Throws: ``ValidationErrorMessage`` when the folder cannot be written.
-    func prepareSessionFolder(projectHint: String?) throws {
+    /// - Parameter hostInstructions: What the host's server tells agents (its MCP `instructions`).
+    func prepareSessionFolder(hostInstructions: String?) throws {
         do {
             try FileManager.default.createDirectory(atPath: sessionFolder, withIntermediateDirectories: true)
-            try Self.instructions(host: hostKey, projectHint: projectHint)
+            try Self.instructions(host: hostKey, hostInstructions: hostInstructions)
                 .write(toFile: sessionFolder + "/CLAUDE.md", atomically: true, encoding: .utf8)
         } catch {
             throw ValidationErrorMessage("could not prepare the session folder \(sessionFolder): \(error.localizedDescription)")
         }
     }
 
-    static func instructions(host: String, projectHint: String?) -> String {
-        """
+    static func instructions(host: String, hostInstructions: String?) -> String {
+        let fromHost = hostInstructions.map { "\nWhat the host's letswork says:\n\n> " + $0.replacingOccurrences(of: "\n", with: "\n> ") + "\n" } ?? ""
+        return """
         # letswork session with \(host)
 
-        You are a guest in a letswork session. The host's repository\(projectHint.map { " (\($0))" } ?? "") is on
-        the host's machine, NOT in this folder: use the `letswork` MCP tools for everything about
+        You are a guest in a letswork session. The host's repository is on the host's machine,
+        NOT in this folder: use the `letswork` MCP tools for everything about
         its files (list_files, read_file, write_file), never local file tools or shell commands.
 
         1. First call `set_display_name` with the name the host should see for you.
@@ -70,6 +72,7 @@ struct GuestFiles {
         3. `lock_file` a file while you work on it, `unlock_file` when done.
 
         If a tool answers "host unreachable", ask the host whether the session is still running.
+        \(fromHost)
         """
     }
 }
