@@ -11,7 +11,7 @@ struct JoinCommand: AsyncParsableCommand {
 
             Examples:
               letswork join https://random-words.trycloudflare.com --token Xb6UBEwT34FL…
-              LETSWORK_TOKEN=… letswork join https://random-words.trycloudflare.com --no-launch
+              LETSWORK_TOKEN=… letswork join https://x.trycloudflare.com --no-launch
               letswork join --leave       # remove the registration and the stored token
             """
     )
