@@ -126,7 +126,7 @@ public final class ChangeStore: @unchecked Sendable {
     /// touch the working tree: it may run more than once.
     func transact<T>(_ body: (inout Transaction) throws -> T) throws -> T {
         var delay: UInt32 = 1_000
-        for _ in 0..<40 {
+        for attempt in 0..<40 {
             var transaction = Transaction(try ledger.read())
             let value = try body(&transaction)
             try rebuildViewIfNeeded(&transaction)
@@ -135,6 +135,8 @@ public final class ChangeStore: @unchecked Sendable {
                 _ = try ledger.write(transaction.state, after: transaction.snapshot, decided: transaction.decided,
                                      newObjects: transaction.newObjects, message: transaction.message, at: clock())
             } catch let error as GitError where error.isConcurrentUpdate {
+                // A lock that never goes away may be a dead process's: see clearRefLocks.
+                if attempt == 30 { clearRefLocks() }
                 usleep(delay + UInt32.random(in: 0..<delay))
                 delay = min(delay * 2, 50_000)
                 continue
@@ -162,6 +164,7 @@ public final class ChangeStore: @unchecked Sendable {
     }
 
     private func recoverAndRefresh() throws {
+        clearRefLocks()
         try finishInterruptedApproval()
         try transact { _ in }
         try ledger.syncDerivedRefs()
