@@ -17,17 +17,22 @@ public struct RepoPath: Hashable, Sendable, Comparable, CustomStringConvertible 
         guard raw.utf8.count <= Self.maximumLength else {
             throw ReviewError.invalidPath(String(raw.prefix(80)) + "…", reason: "the path is longer than \(Self.maximumLength) bytes")
         }
-        guard !raw.hasPrefix("/") else {
+        // Every check below works on Unicode scalars, never on Characters: a combining mark after
+        // "/" makes one Character "/\u{301}", which `hasPrefix("/")` and `split(separator: "/")`
+        // do not see, while the file system still reads the "/" byte (found by scripts/fuzz).
+        let scalars = raw.unicodeScalars
+        guard scalars.first != "/" else {
             throw ReviewError.invalidPath(raw, reason: "absolute paths are not accepted; give a path relative to the repository root")
         }
         guard !raw.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw ReviewError.invalidPath(raw.debugDescription, reason: "the path contains a NUL or control character")
         }
-        guard !raw.contains("\\") else {
+        guard !scalars.contains("\\") else {
             throw ReviewError.invalidPath(raw, reason: "use '/' to separate folders; backslashes are not accepted")
         }
-        var parts: [Substring] = []
-        for part in raw.split(separator: "/", omittingEmptySubsequences: true) {
+        var parts: [String] = []
+        for scalarPart in scalars.split(separator: "/", omittingEmptySubsequences: true) {
+            let part = String(String.UnicodeScalarView(scalarPart))
             if part == "." { continue }
             if part == ".." {
                 throw ReviewError.invalidPath(raw, reason: "'..' is not accepted; paths must stay inside the repository")
@@ -42,12 +47,17 @@ public struct RepoPath: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     /// The last component: `app.swift` for `src/app.swift`.
-    public var fileName: String { String(value.split(separator: "/").last ?? Substring(value)) }
+    public var fileName: String { components.last ?? value }
 
     /// The folders above this path, outermost first: `["src", "src/ui"]` for `src/ui/a.swift`.
     public var parentFolders: [String] {
-        let parts = value.split(separator: "/").dropLast()
+        let parts = components.dropLast()
         return parts.indices.map { parts[parts.startIndex...$0].joined(separator: "/") }
+    }
+
+    /// The parts between "/" bytes (split on scalars, for the reason given in `init`).
+    private var components: [String] {
+        value.unicodeScalars.split(separator: "/").map { String(String.UnicodeScalarView($0)) }
     }
 
     public var description: String { value }

@@ -36,6 +36,12 @@ enum HostileCatalogue {
             ("symlink to a file outside", "link-file", "symbolic link"),
             ("symlink to a folder outside", "link-dir/secret.txt", "symbolic link"),
             ("new file through a folder symlink", "link-dir/new.txt", "symbolic link"),
+            // A combining mark after "/" hides the slash from Character-based string functions
+            // (found by scripts/fuzz; RepoPath now checks scalars).
+            ("combining mark after ../", "../\u{0301}outside.txt", "'..' is not accepted"),
+            ("combining mark after .git/", ".git/\u{0301}hooks/pre-commit", "inside .git are off limits"),
+            ("combining mark after a leading /", "/\u{0329}etc/passwd", "absolute paths are not accepted"),
+            ("combining mark after \\", "..\\\u{0301}x", "backslashes are not accepted"),
             ("the repository root", ".", "names the repository root"),
             ("empty path", "", "the path is empty"),
         ]
