@@ -148,3 +148,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (scripts/fuzz), declared only when LETSWORK_FUZZ is set: they need
+// `-sanitize=fuzzer -parse-as-library`, so normal builds and tests never see them.
+if Context.environment["LETSWORK_FUZZ"] != nil {
+    package.targets += [
+        .executableTarget(name: "fuzz-sandbox", dependencies: ["LetsworkReview", "LetsworkTools"], path: "Fuzz/fuzz-sandbox"),
+        .executableTarget(name: "fuzz-merge", dependencies: ["GitKit"], path: "Fuzz/fuzz-merge"),
+        .executableTarget(name: "fuzz-sse", dependencies: ["LetsworkProxy"], path: "Fuzz/fuzz-sse"),
+    ]
+}
