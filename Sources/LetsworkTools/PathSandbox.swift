@@ -51,33 +51,28 @@ public struct PathSandbox: Sendable {
     func isSecret(_ path: RepoPath) -> Bool { isSecret(path: path.value) }
 
     /// The secret-file rules on an already valid path (a scan's output needs no `RepoPath`
-    /// checks; search and find ask this of every file, so it avoids splitting the path).
+    /// checks). Search and find ask this of every file, so the built-in rules run in one pass
+    /// over the path's bytes, without allocating.
     func isSecret(path: String) -> Bool {
-        let utf8 = path.utf8
-        let slash = utf8.lastIndex(of: UInt8(ascii: "/"))
-        let name = slash.map { path[path.index(after: $0)...] } ?? path[...]
-        // A folder named .ssh anywhere above (checked on bytes: this runs for every file searched).
-        if let slash, utf8.contains(UInt8(ascii: ".")) {
-            var start = utf8.startIndex
-            while start < slash {
-                let end = utf8[start..<slash].firstIndex(of: UInt8(ascii: "/")) ?? slash
-                if utf8[start..<end].elementsEqual(".ssh".utf8) { return true }
-                start = utf8.index(after: end)
+        var path = path
+        let builtIn = path.withUTF8 { bytes -> Bool in
+            var nameStart = 0
+            for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "/") {
+                // A folder named .ssh anywhere above.
+                if index - nameStart == 4 && Self.equal(bytes, nameStart, ".ssh") { return true }
+                nameStart = index + 1
             }
+            let length = bytes.count - nameStart
+            func starts(_ prefix: StaticString) -> Bool { length >= prefix.utf8CodeUnitCount && Self.equal(bytes, nameStart, prefix) }
+            func ends(_ suffix: StaticString) -> Bool {
+                length >= suffix.utf8CodeUnitCount && Self.equal(bytes, bytes.count - suffix.utf8CodeUnitCount, suffix)
+            }
+            return (length == 4 && (starts(".env") || starts(".ssh"))) || starts(".env.") || ends(".pem") || ends(".key")
+                || starts("id_rsa") || starts("id_ed25519") || starts("id_ecdsa")
         }
-        // Byte comparisons: Substring's hasPrefix/hasSuffix walk Characters, ten times slower.
-        let bytes = name.utf8
-        func starts(_ prefix: StaticString) -> Bool {
-            bytes.starts(with: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
-        }
-        func ends(_ suffix: StaticString) -> Bool {
-            bytes.reversed().starts(with: UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount).reversed())
-        }
-        if bytes.elementsEqual(".env".utf8) || starts(".env.") || ends(".pem") || ends(".key") || starts("id_rsa")
-            || starts("id_ed25519") || starts("id_ecdsa") || bytes.elementsEqual(".ssh".utf8) {
-            return true
-        }
+        if builtIn { return true }
         guard !extraPatterns.isEmpty else { return false }
+        let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]
         let folders = path.split(separator: "/").dropLast().map(String.init)
         return extraPatterns.contains { pattern in
             let trimmed = pattern.hasPrefix("/") ? String(pattern.dropFirst()) : pattern
@@ -87,5 +82,9 @@ public struct PathSandbox: Sendable {
             }
             return fnmatch(trimmed, trimmed.contains("/") ? path : String(name), 0) == 0
         }
+    }
+
+    private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ text: StaticString) -> Bool {
+        memcmp(bytes.baseAddress! + offset, text.utf8Start, text.utf8CodeUnitCount) == 0
     }
 }
