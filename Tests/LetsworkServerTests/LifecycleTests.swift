@@ -153,10 +153,12 @@ struct SessionLifecycleTests {
 
     @Test("an idle session is closed after the idle timeout")
     func idleTimeout() async throws {
-        try await withLiveServer(.init(sessionIdleTimeout: .milliseconds(200))) { live in
+        // Long enough that opening the session (initialize, then initialized) never outlasts it
+        // on a loaded machine; the loop waits up to 10 s for the sweep.
+        try await withLiveServer(.init(sessionIdleTimeout: .seconds(1))) { live in
             let session = try await live.client.openSession(token: live.host.token.secret)
             var closed = false
-            for _ in 0..<50 where !closed {
+            for _ in 0..<200 where !closed {
                 try await Task.sleep(for: .milliseconds(50))
                 closed = await live.server.openSessions().isEmpty
             }
