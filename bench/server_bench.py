@@ -4,7 +4,7 @@ Both run on 127.0.0.1 against the same generated repository; the same client mea
 wrk (Debian) with mcp_call.lua for latency and throughput, Python's http.client for the
 sequential flows (initialize, submit + approve). Writes bench-results/server.md and server.json.
 
-Usage: python3 bench/server_bench.py LETSWORK_BINARY PYTHON_WITH_ORIGINAL_OR_EMPTY FILES [OUT]
+Usage: python3 bench/server_bench.py LETSWORK_BINARY PYTHON_WITH_ORIGINAL_OR_EMPTY FILES[,FILES…] [OUT]
 """
 import http.client
 import json
@@ -187,16 +187,20 @@ def measure(server, repo):
     connection, session = server.open_session(server.host_token)
     token = server.host_token
     ping = server.tool_body(token, "ping", {})
-    r = wrk(server, token, session, ping)
-    rows["ping p50 (ms)"], rows["ping p99 (ms)"] = r["p50"], r["p99"]
-    r = wrk(server, token, session, server.tool_body(token, "read_file", {"path": "ten_kb.txt"}))
-    rows["read_file 10 KB p50 (ms)"] = r["p50"]
-    r = wrk(server, token, session, server.tool_body(token, "read_file", {"path": "big0.txt"}))
-    rows["read_file 1 MB p50 (ms)"] = r["p50"]
-    r = wrk(server, token, session, server.tool_body(token, "list_files", {"path": "module0/part0"}))
-    rows["list_files (100 entries) p50 (ms)"] = r["p50"]
-    r = wrk(server, token, session, server.tool_body(token, "list_files", {"recursive": True}), seconds=6)
-    rows["list_files recursive, whole repository, p50 (ms)"] = r["p50"]
+    def latency(label, tool, arguments, seconds=3):
+        r = wrk(server, token, session, server.tool_body(token, tool, arguments), seconds=seconds)
+        for q in ("p50", "p95", "p99"):
+            rows[f"{label} {q} (ms)"] = r[q]
+
+    latency("ping", "ping", {})
+    latency("read_file 10 KB", "read_file", {"path": "ten_kb.txt"})
+    # letswork answers a 1 MB file in pages of about 90 KB (agents refuse results over
+    # 25,000 tokens); the original sends the whole megabyte in one result.
+    latency("read_file of a 1 MB file (letswork: first page)", "read_file", {"path": "big0.txt"})
+    latency("list_files (100 entries)", "list_files", {"path": "module0/part0"})
+    latency("list_files recursive, whole repository (letswork: first page)", "list_files", {"recursive": True}, seconds=6)
+    if server.header_auth:  # the original has no search tool
+        latency("search_files, literal, whole repository", "search_files", {"pattern": "lazy dog // filler"}, seconds=6)
     for n in (1, 4, 16):
         rows[f"ping calls/s, {n} client{'s' if n > 1 else ''}"] = wrk(server, token, session, ping, connections=n, seconds=4)["rps"]
     # a ping while recursive listings run: head-of-line blocking shows here
@@ -225,8 +229,13 @@ def measure(server, repo):
 
 
 def main():
-    binary, python, count = os.path.abspath(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    binary, python = os.path.abspath(sys.argv[1]), sys.argv[2]
     out = sys.argv[4] if len(sys.argv) > 4 else "bench-results"
+    for count in (int(size) for size in sys.argv[3].split(",")):
+        run(binary, python, count, out)
+
+
+def run(binary, python, count, out):
     base = tempfile.mkdtemp(prefix="letswork-server-bench-", dir=os.environ.get("LETSWORK_BENCH_DIR"))
     results, servers = {}, []
     try:
@@ -252,13 +261,20 @@ def main():
     keys = list(results[names[0]])
     table = f"| {count} files | " + " | ".join(names) + (" | ratio |" if len(names) == 2 else " |") + "\n"
     table += "|---|" + "---|" * (len(names) + (1 if len(names) == 2 else 0)) + "\n"
+    def cell(value):
+        if value is None:
+            return "–"
+        return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
     for key in keys:
-        cells = [f"{results[n].get(key, float('nan')):.3f}" if results[n].get(key, 0) < 10 else f"{results[n].get(key, float('nan')):.1f}" for n in names]
-        row = f"| {key} | " + " | ".join(cells)
+        row = f"| {key} | " + " | ".join(cell(results[n].get(key)) for n in names)
         if len(names) == 2:
             a, b = results[names[0]].get(key), results[names[1]].get(key)
-            better = (a / b) if ("calls/s" in key) else (b / a if a else float("nan"))
-            row += f" | {better:.1f}×"
+            if a is None or b is None or not a or not b:
+                row += " | –"
+            else:
+                # "times better" for letswork: more calls/s, or less time / memory
+                row += f" | {(a / b) if 'calls/s' in key else (b / a):.1f}×"
         table += row + " |\n"
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, f"server-{count}.md"), "w") as f:
