@@ -8,6 +8,10 @@ public struct ProposedFile: Sendable, Equatable {
     /// The proposed bytes; nil when the change deletes the file.
     public let content: [UInt8]?
     public let executable: Bool
+    /// The file as the change's base holds it (what the proposer started from: the host's
+    /// version when they first touched it); nil when the change creates it. The change's diff
+    /// runs from this to `content`.
+    public let base: [UInt8]?
 }
 
 extension ChangeStore {
@@ -20,11 +24,13 @@ extension ChangeStore {
                 return nil
             }
             let revision = try repository.commit(ObjectID(hex: record.revisions.last!)!)
+            let baseTree = try repository.commit(revision.parents[0]).tree
+            let base = try repository.entry(at: path.value, inTree: baseTree).flatMap { $0.kind == .blob ? try repository.readBlob($0.id) : nil }
             guard let entry = try repository.entry(at: path.value, inTree: revision.tree), entry.kind == .blob else {
-                return ProposedFile(path: path, changeID: record.id, revision: record.revisionNumber, content: nil, executable: false)
+                return ProposedFile(path: path, changeID: record.id, revision: record.revisionNumber, content: nil, executable: false, base: base)
             }
             return ProposedFile(path: path, changeID: record.id, revision: record.revisionNumber,
-                                content: try repository.readBlob(entry.id), executable: entry.isExecutable)
+                                content: try repository.readBlob(entry.id), executable: entry.isExecutable, base: base)
         }
     }
 

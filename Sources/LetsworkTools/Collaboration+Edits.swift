@@ -48,11 +48,16 @@ extension Collaboration {
         structured.merge(file.structuredVersion) { $1 }
 
         if dryRun {
-            let diff = try store.previewDiff(of: path, from: before, to: after, executable: file.executable)?.patch ?? ""
+            // The diff the change will show once this edit is in: for a guest who already has a
+            // pending change to the file, from the version they started from, not from their
+            // previous revision (get_pending_changes shows the change as a whole).
+            let origin = file.pending.map { $0.base } ?? before
+            let against = file.pending.map { "the host's version your change \($0.changeID) started from, with your earlier revisions included" } ?? file.version
+            let diff = try store.previewDiff(of: path, from: origin, to: after, executable: file.executable)?.patch ?? ""
             structured["diff"] = diff.utf8.count <= ResultPage<String>.budget ? .string(diff) : .null
             let shown = diff.utf8.count <= ResultPage<String>.budget
                 ? diff : String(diff.prefix(utf8: ResultPage<String>.budget)) + "\n[letswork: the diff is longer than 90 KB; only its start is shown]\n"
-            return ToolOutput(text: "Dry run: nothing was changed. The diff against \(file.version) (\(wherePlaced)):\n\n" + shown, structured: .object(structured))
+            return ToolOutput(text: "Dry run: nothing was changed. The diff against \(against) (\(wherePlaced)):\n\n" + shown, structured: .object(structured))
         }
         if caller.isHost {
             try store.writeAsHost(path, content: after)

@@ -39,8 +39,14 @@ struct EditAndSubmitTests {
             #expect(harness.repo.read("s.swift") == Self.source)
             let pending = try await harness.call("get_pending_changes", as: hostCaller)
             #expect(pending.structured?["changes"]?.arrayValue?.first?["diff"]?.stringValue == dryDiff)
-            // The second edit applies to the guest's pending version: a new revision of the same change.
-            let second = try await harness.call("edit_file", ["path": "s.swift", "edits": [["old_text": "return 42", "new_text": "return 43"]]], as: guestCaller)
+            // The second edit applies to the guest's pending version: a new revision of the same
+            // change, whose dry run shows the whole change as it will then read.
+            let secondEdits: Value = [["old_text": "return 42", "new_text": "return 43"]]
+            let secondDry = try await harness.call("edit_file", ["path": "s.swift", "edits": secondEdits, "dry_run": true], as: guestCaller)
+            let secondDiff = try #require(secondDry.structured?["diff"]?.stringValue)
+            #expect(secondDiff.contains("-    return 1\n+    return 43\n"), "\(secondDiff)")
+            let second = try await harness.call("edit_file", ["path": "s.swift", "edits": secondEdits], as: guestCaller)
+            #expect(try await harness.call("get_pending_changes", as: hostCaller).structured?["changes"]?.arrayValue?.first?["diff"]?.stringValue == secondDiff)
             #expect(second.structured?["change_id"] == .string(id) && second.structured?["revision"] == 2)
             #expect(second.structured?["version"] == "pending")
             try await harness.call("approve_change", ["change_id": .string(id)], as: hostCaller)
