@@ -31,7 +31,7 @@ extension Collaboration {
         let paths = try visibleFiles().filter { path in
             (include.map { $0.contains { $0.matches(path) } } ?? true) && !(exclude?.contains { $0.matches(path) } ?? false)
         }
-        let search = ContentSearch(root: store.root, matcher: matcher, context: context, hitLimit: Self.searchHitLimit)
+        let search = ContentSearch(root: store.root, realRoot: sandbox.realRoot, matcher: matcher, context: context, hitLimit: Self.searchHitLimit)
         let (hits, total, searched) = search.run(paths)
         let rendered = hits.map { hit -> String in
             var lines = hit.before.map { "\(hit.path)-\($0.0)-\($0.1)" }

@@ -38,6 +38,8 @@ struct ContentSearch {
     static let lineDisplayLimit = 400
 
     let root: String
+    /// The root with symbolic links resolved (ends with "/"): every opened file must be inside.
+    let realRoot: String
     let matcher: Matcher
     let context: Int
     /// Stop collecting (but keep counting files) after this many hits: bounds memory.
@@ -90,7 +92,7 @@ struct ContentSearch {
         var searched = 0
         var scratch: [UInt8] = []
         for path in paths {
-            guard let bytes = Self.readFile(root + path) else { continue }
+            guard let bytes = Self.readFile(root + path, inside: realRoot) else { continue }
             if bytes.withUnsafeBytes({ buffer in buffer.baseAddress.map { memchr($0, 0, min(buffer.count, 8192)) != nil } ?? false }) { continue }
             searched += 1
             let lineStarts: [Int]
@@ -175,11 +177,19 @@ struct ContentSearch {
         return line.utf8.count <= lineDisplayLimit ? line : String(line.prefix(utf8: lineDisplayLimit)) + " …[line cut]"
     }
 
-    /// The bytes of a regular file, never through a symbolic link; nil when unreadable or too large.
-    static func readFile(_ path: String) -> [UInt8]? {
+    /// The bytes of a regular file, never through a symbolic link; nil when unreadable, too
+    /// large, or (a folder swapped for a link after the scan) opened outside `realRoot`.
+    static func readFile(_ path: String, inside realRoot: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
+        #if os(Linux)
+        // O_NOFOLLOW guards the last component only; the kernel's name for the open file tells
+        // where it really is, whatever links its folders went through (one readlink per file).
+        var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/fd/\(descriptor)", &target, target.count - 1)
+        guard length > 0, String(decoding: target[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self).hasPrefix(realRoot) else { return nil }
+        #endif
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= maximumFileSize else { return nil }
         let size = Int(info.st_size)

@@ -1,6 +1,6 @@
 import Foundation
 import LetsworkTestSupport
-import LetsworkTools
+@testable import LetsworkTools
 import MCP
 import Testing
 
@@ -71,6 +71,22 @@ struct SearchTests {
                 offset = next
             }
             #expect(seen.count == 20_000 && pages > 20)
+        }
+    }
+
+    @Test("a file reached through a linked folder (as after a swap behind the scan) is not read")
+    func linkedFolderNotRead() async throws {
+        try await ToolHarness.with(files: ["inside/a.txt": "needle\n"]) { harness in
+            let outside = FileManager.default.temporaryDirectory.appendingPathComponent("letswork-outside-\(UUID().uuidString.prefix(8))").path
+            try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: outside) }
+            try "needle outside\n".write(toFile: outside + "/a.txt", atomically: true, encoding: .utf8)
+            try FileManager.default.createSymbolicLink(atPath: harness.repo.path + "/swapped", withDestinationPath: outside)
+            let root = harness.collaboration.store.root, realRoot = harness.collaboration.sandbox.realRoot
+            #expect(ContentSearch.readFile(root + "inside/a.txt", inside: realRoot) == Array("needle\n".utf8))
+            #expect(ContentSearch.readFile(root + "swapped/a.txt", inside: realRoot) == nil)
+            let search = try await harness.call("search_files", ["pattern": "needle"], as: guestCaller)
+            #expect(search.structured?["total"] == 1 && !search.text.contains("outside"))
         }
     }
 
