@@ -113,16 +113,12 @@ struct SymlinkRaceTests {
             }
             print("SymlinkRaceTests: \(outcome.3) swaps during \(Self.attempts) reads (\(outcome.2.inside) read inside, \(outcome.2.refused) refused), "
                   + "\(Self.attempts) host writes, \(Self.attempts / 3) approvals; \(outcome.0.count) leaks, \(outcome.1.count) files written outside")
-            // Known issue: WorkingTree checks each folder with lstat, then opens the file by its
-            // full path; a folder swapped for a link in between is followed (O_NOFOLLOW guards
-            // only the last component). The fix is to walk the path with openat(O_NOFOLLOW |
-            // O_DIRECTORY) and read, write, rename relative to the folder's descriptor. Only a
-            // process on the host's machine can swap folders (a guest cannot create links), so
-            // the exposure is a local one; see SECURITY.md.
-            withKnownIssue("a folder swapped for a symbolic link between check and use is followed", isIntermittent: true) {
-                #expect(outcome.0.isEmpty, "\(outcome.0.count) reads went through the link: \(outcome.0.prefix(3))")
-                #expect(outcome.1.isEmpty, "files written outside the repository through the link: \(outcome.1.prefix(10))")
-            }
+            // WorkingTree opens each folder on the way with openat(O_NOFOLLOW | O_DIRECTORY) and
+            // reads, writes and renames relative to it, so there is no second lookup by path for
+            // a swapped-in link to redirect. (Before that fix, 9–16 of 300 reads leaked here.)
+            #expect(outcome.3 > 0, "the swapper never ran; the test proved nothing")
+            #expect(outcome.0.isEmpty, "\(outcome.0.count) reads went through the link: \(outcome.0.prefix(3))")
+            #expect(outcome.1.isEmpty, "files written outside the repository through the link: \(outcome.1.prefix(10))")
             #expect(try String(contentsOfFile: outside + "/data.txt", encoding: .utf8) == "TOP-SECRET-OUTSIDE\n")
         }
     }
