@@ -31,7 +31,7 @@ struct LoadTests {
     static let guests = 16
     static let stepsPerGuest = 30
 
-    @Test("reads, listings and submissions from 16 sessions while the host approves and rejects: no errors, an exact account")
+    @Test("reads, listings, searches and submissions from 16 sessions while the host approves and rejects: no errors, an exact account")
     func sixteenGuests() async throws {
         var files = ["README.md": "load test\n"]
         for index in 0..<20 { files["src/file\(index).swift"] = proposalContent("src file \(index)", size: 3_000) }
@@ -59,8 +59,10 @@ struct LoadTests {
                             let roll = Int.random(in: 0..<100, using: &random)
                             let file = "src/file\(Int.random(in: 0..<20, using: &random)).swift"
                             let (tool, arguments): (String, [String: any Sendable]) = switch roll {
-                            case ..<35: ("read_file", ["path": file])
-                            case ..<50: ("list_files", ["path": "src", "recursive": roll % 2 == 0])
+                            case ..<30: ("read_file", ["path": file])
+                            case ..<40: ("list_files", ["path": "src", "recursive": roll % 2 == 0])
+                            case ..<45: ("search_files", ["pattern": "file", "include": ["src/**"]])
+                            case ..<50: ("find_files", ["pattern": "**/*.swift"])
                             case ..<55: ("get_status", [:])
                             case ..<60: ("my_pending_changes", [:])
                             default: ("write_file", ["path": "load/g\(number)-\(step).txt",
