@@ -2,7 +2,8 @@
 
 - search_files, literal, over 10,000 files (~100 MB, the server benchmark's repository), warm cache;
 - find_files over 100,000 files;
-- edit_file on a 1 MB file (the host's edit, written to disk; and a guest's dry run).
+- edit_file on a 1 MB file (the host's edit, written to disk; and a guest's dry run);
+- a recursive list_files over 100,000 files (the first page; the whole tree is scanned).
 Each figure is the wall time of one tools/call as a client sees it (HTTP + JSON + the tool), p50 / p95.
 
 Usage: python3 bench/tools_bench.py LETSWORK_BINARY [RUNS] [OUT.md]
@@ -50,7 +51,7 @@ def timed(server, connection, token, session, tool, arguments, runs):
 
 
 def main():
-    binary = sys.argv[1]
+    binary = os.path.abspath(sys.argv[1])
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     out = sys.argv[3] if len(sys.argv) > 3 else None
     base = tempfile.mkdtemp(prefix="letswork-tools-bench-", dir=os.environ.get("LETSWORK_BENCH_DIR"))
@@ -106,6 +107,8 @@ def main():
             rows.append((f"find_files **/*.swift, 100,000 files ({result['structuredContent']['total']} match, first page returned)", p50, p95))
             p50, p95, _ = timed(server, connection, server.guest_token, session, "find_files", {"pattern": "pkg3/mod4*/*.c"}, runs)
             rows.append(("find_files pkg3/mod4*/*.c, 100,000 files", p50, p95))
+            p50, p95, result = timed(server, connection, server.guest_token, session, "list_files", {"recursive": True}, runs)
+            rows.append((f"list_files recursive, 100,000 files ({result['structuredContent']['count']} entries, first page returned)", p50, p95))
         finally:
             server.process.terminate()
             server.process.wait(timeout=30)

@@ -30,11 +30,16 @@ extension Collaboration {
         var truncated = false
         if recursive {
             // The fast scan: tracked files from the index, ignore rules only where they can matter.
-            let listing = try store.scanWorkingTree(under: folder, limit: Self.listingLimit)
+            // Without sizes: only the entries of the page returned are stat'ed (in `line`).
+            let listing = try store.scanWorkingTree(under: folder, limit: Self.listingLimit, sizes: false)
             truncated = listing.truncated
-            for file in listing.files where !sandbox.isHidden(file.path) {
+            // Scanned paths are valid already: the byte-level secret rules suffice, and the
+            // lock and pending lookups are skipped when there is nothing to find.
+            entries.reserveCapacity(listing.files.count)
+            for file in listing.files where !sandbox.isSecret(path: file.path) {
                 entries.append(ListedEntry(path: file.path, type: file.kind == .symlink ? "symlink" : "file", size: file.size,
-                                           lockedBy: locked[file.path], pendingChanges: pending[file.path]))
+                                           lockedBy: locked.isEmpty ? nil : locked[file.path],
+                                           pendingChanges: pending.isEmpty ? nil : pending[file.path]))
             }
         } else {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: store.root + folder))?.sorted() ?? []
@@ -53,18 +58,20 @@ extension Collaboration {
                 }
             }
         }
-        let all = entries.map { entry -> String in
+        func line(_ entry: ListedEntry) -> String {
             var line = entry.path
-            if let size = entry.size, entry.type == "file" { line += "  (\(Self.size(size)))" }
+            if entry.type == "file", let size = entry.size ?? Self.sizeOnDisk(store.root + entry.path) { line += "  (\(Self.size(size)))" }
             if entry.type == "symlink" { line += "  (symbolic link, not followed)" }
             if let holder = entry.lockedBy { line += "  [locked by \(holder)]" }
             if let ids = entry.pendingChanges { line += "  [pending: \(ids.joined(separator: ", "))]" }
             return line
         }
-        // Long listings come in pages that fit an agent's result limit, each naming the next offset.
-        let page = ResultPage(all, from: offset) { $0.utf8.count }
-        var lines = Array(page.items)
-        if all.isEmpty { lines = ["(empty)"] }
+        // Long listings come in pages that fit an agent's result limit, each naming the next
+        // offset. Lines are rendered for this page only: a 100,000-file listing costs its scan,
+        // not 100,000 formatted lines.
+        let page = ResultPage(entries, from: offset) { line($0).utf8.count }
+        var lines = page.items.map(line)
+        if entries.isEmpty { lines = ["(empty)"] }
         if page.start > 0 || page.next != nil {
             lines.append("[letswork: \(page.range("entries"))\(page.next.map { "; more follows: call list_files again with the same path and recursive, and offset=\($0)" } ?? "")]")
         }
@@ -78,6 +85,12 @@ extension Collaboration {
                                  "locked": .int(entries.filter { $0.lockedBy != nil }.count),
                                  "with_pending_changes": .int(entries.filter { $0.pendingChanges != nil }.count)]
         return ToolOutput(text: lines.joined(separator: "\n"), structured: structured)
+    }
+
+    /// The size of a file on disk (not following a link), nil when it is gone.
+    static func sizeOnDisk(_ path: String) -> Int? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? Int(info.st_size) : nil
     }
 
     func writeFile(_ arguments: Arguments, _ caller: Caller) async throws -> ToolOutput {
