@@ -5,6 +5,8 @@ import MCP
 extension Collaboration {
     /// The most hits one search collects (and paginates); beyond it only the count goes on.
     static let searchHitLimit = 100_000
+    /// More hits than one page can show (a page is ~90 KB and every hit renders to 4+ bytes).
+    static let searchPageHits = 25_000
 
     /// The files a guest may see under the root: not ignored by .gitignore, not secret, not
     /// links, in path order. The same enumeration feeds search_files and find_files.
@@ -31,7 +33,12 @@ extension Collaboration {
         let paths = try visibleFiles().filter { path in
             (include.map { $0.contains { $0.matches(path) } } ?? true) && !(exclude?.contains { $0.matches(path) } ?? false)
         }
-        let search = ContentSearch(root: store.root, realRoot: sandbox.realRoot, matcher: matcher, context: context, hitLimit: Self.searchHitLimit)
+        // Only the hits up to this page can be shown: collect those (a page of ~90 KB holds at
+        // most ~25,000 lines) and count the rest, so a search matching every line of a large
+        // tree costs a page's memory, not the whole result's (4 such searches at once held
+        // 187 MB in a soak before this).
+        let window = min(Self.searchHitLimit, offset + (limit.map { min($0, Self.searchPageHits) } ?? Self.searchPageHits))
+        let search = ContentSearch(root: store.root, realRoot: sandbox.realRoot, matcher: matcher, context: context, hitLimit: window)
         let (hits, total, searched) = search.run(paths)
         let rendered = hits.map { hit -> String in
             var lines = hit.before.map { "\(hit.path)-\($0.0)-\($0.1)" }
@@ -40,21 +47,25 @@ extension Collaboration {
             return lines.joined(separator: "\n") + (context > 0 ? "\n--" : "")
         }
         let page = ResultPage(rendered, from: offset, limit: limit) { $0.utf8.count }
+        // Hits past the collected window exist unless the overall cap was reached.
+        let capped = total > hits.count && hits.count >= Self.searchHitLimit
+        let next = page.next ?? (total > hits.count && !capped && page.items.endIndex == hits.count && !page.items.isEmpty ? hits.count : nil)
         let files = Set(hits.map(\.path)).count
         var text: String
         if total == 0 {
             text = "No matches for \(regex ? "regular expression" : "text") \(Self.quoted(pattern)) in \(searched) file\(searched == 1 ? "" : "s") searched."
         } else {
             text = page.items.joined(separator: "\n")
-            var note = "[letswork: \(page.range("matching lines")) in \(files)\(total > hits.count ? "+" : "") file\(files == 1 ? "" : "s") (\(searched) files searched)"
-            if total > hits.count { note += "; only the first \(hits.count) are listed, narrow the search with include/exclude or a more precise pattern" }
-            if let next = page.next { note += "; more follows: call search_files again with the same arguments and offset=\(next)" }
+            let shown = page.items.isEmpty ? "no matching lines from \(page.start) (there are \(total))" : "matching lines \(page.start + 1)–\(page.items.endIndex) of \(total)"
+            var note = "[letswork: \(shown) in \(files)\(total > hits.count ? "+" : "") file\(files == 1 ? "" : "s") (\(searched) files searched)"
+            if capped { note += "; only the first \(hits.count) can be listed, narrow the search with include/exclude or a more precise pattern" }
+            if let next { note += "; more follows: call search_files again with the same arguments and offset=\(next)" }
             text += "\n" + note + "]"
         }
         let structured: Value = [
             "pattern": .string(pattern), "regex": .bool(regex), "case_sensitive": .bool(caseSensitive),
             "total": .int(total), "listed": .int(hits.count), "files_with_matches": .int(files), "files_searched": .int(searched),
-            "offset": .int(page.start), "returned": .int(page.items.count), "next_offset": page.next.map { .int($0) } ?? .null,
+            "offset": .int(page.start), "returned": .int(page.items.count), "next_offset": next.map { .int($0) } ?? .null,
         ]
         return ToolOutput(text: text, structured: structured)
     }

@@ -74,6 +74,29 @@ struct SearchTests {
         }
     }
 
+    @Test("beyond the hits one page can show, matches are counted, not held; paging still reaches each once")
+    func windowedCollection() async throws {
+        // 30,000 matching lines: more than one call collects (25,000), fetched 1,000 at a time,
+        // so every page ends where the collected window ends and the next must continue there.
+        let text = (0..<30_000).map { "hit \($0)\n" }.joined()
+        try await ToolHarness.with(files: ["many.txt": text]) { harness in
+            var seen = Set<String>()
+            var offset = 0
+            for _ in 0..<40 {
+                let page = try await harness.call("search_files", ["pattern": "hit", "offset": .int(offset), "limit": 1_000], as: guestCaller)
+                #expect(page.structured?["total"] == 30_000)
+                #expect(!page.text.contains("only the first"))
+                for hit in page.text.split(separator: "\n") where !hit.hasPrefix("[letswork") {
+                    #expect(seen.insert(String(hit)).inserted, "seen twice: \(hit)")
+                }
+                guard let next = page.structured?["next_offset"]?.intValue else { break }
+                #expect(next == offset + 1_000)
+                offset = next
+            }
+            #expect(seen.count == 30_000)
+        }
+    }
+
     @Test("a file reached through a linked folder (as after a swap behind the scan) is not read")
     func linkedFolderNotRead() async throws {
         try await ToolHarness.with(files: ["inside/a.txt": "needle\n"]) { harness in
