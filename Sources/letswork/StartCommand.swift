@@ -101,7 +101,10 @@ struct StartCommand: AsyncParsableCommand {
             }
         }
         // Children (claude, cloudflared, a terminal) run in the repository's root.
-        FileManager.default.changeCurrentDirectoryPath(store.root)
+        guard FileManager.default.changeCurrentDirectoryPath(store.root) else {
+            Terminal.error("cannot enter the repository's folder \(store.root); check that it still exists and that you may enter it.")
+            throw ExitCode.failure
+        }
         try await Session(store: store, command: self, cloudflared: cloudflared, logger: logger, resumed: resumed).run()
     }
 }

@@ -38,11 +38,11 @@ struct EchoFactory: MCPSessionFactory {
             switch params.name {
             case "echo":
                 let text = params.arguments?["text"]?.stringValue ?? ""
-                return CallTool.Result(content: [.text(text)])
+                return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)])
             case "whoami":
-                return CallTool.Result(content: [.text("\(principal.id) \(principal.role.rawValue) \(principal.displayName)")])
+                return CallTool.Result(content: [.text(text: "\(principal.id) \(principal.role.rawValue) \(principal.displayName)", annotations: nil, _meta: nil)])
             default:
-                return CallTool.Result(content: [.text("unknown tool \(params.name)")], isError: true)
+                return CallTool.Result(content: [.text(text: "unknown tool \(params.name)", annotations: nil, _meta: nil)], isError: true)
             }
         }
         return server
