@@ -1,6 +1,11 @@
 import Foundation
 import LetsworkReview
 import MCP
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension Collaboration {
     /// The most hits one search collects (and paginates); beyond it only the count goes on.
@@ -39,6 +44,10 @@ extension Collaboration {
         // 187 MB in a soak before this).
         let window = min(Self.searchHitLimit, offset + (limit.map { min($0, Self.searchPageHits) } ?? Self.searchPageHits))
         let search = ContentSearch(root: store.root, realRoot: sandbox.realRoot, matcher: matcher, context: context, hitLimit: window)
+        // A search reads every file on one thread per core, and glibc keeps what those threads
+        // freed in per-thread arenas: hand it back once the search is done, so a burst of
+        // searches does not stay resident (the soak in bench/soak.py shows the difference).
+        defer { Self.returnFreedMemory() }
         let (hits, total, searched) = search.run(paths)
         let rendered = hits.map { hit -> String in
             var lines = hit.before.map { "\(hit.path)-\($0.0)-\($0.1)" }
@@ -90,4 +99,20 @@ extension Collaboration {
     }
 
     static func quoted(_ text: String) -> String { "\"" + String(text.prefix(200)) + "\"" }
+}
+
+extension Collaboration {
+    /// glibc's `malloc_trim(0)`, looked up at run time (Swift's Glibc module does not declare
+    /// it; other C libraries have no such call and need none).
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        #if canImport(Glibc)
+        // RTLD_DEFAULT is a null handle in glibc: search every loaded object.
+        guard let symbol = dlsym(nil, "malloc_trim") else { return nil }
+        #else
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -2), "malloc_trim") else { return nil }  // RTLD_DEFAULT
+        #endif
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    }()
+
+    static func returnFreedMemory() { _ = mallocTrim?(0) }
 }
