@@ -159,11 +159,11 @@ def start_python(python, repo):
 RUNS = iter(range(1, 1_000_000))
 
 
-def wrk(server, token, session, body, connections=1, seconds=3):
+def wrk(server, token, session, body, connections=1, seconds=3, timeout="2s"):
     env = dict(os.environ, MCP_SESSION=session, MCP_BODY=body, MCP_AUTH=f"Bearer {token}" if server.header_auth else "",
                MCP_ID_BASE=str(next(RUNS) * 100_000_000_000))
     threads = min(connections, 2)
-    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", LUA,
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", timeout, "--latency", "-s", LUA,
                           f"http://127.0.0.1:{server.port}/mcp"], capture_output=True, text=True, env=env, check=True)
     line = next(l for l in out.stdout.splitlines() if l.startswith("RESULT"))
     values = dict(item.split("=") for item in line.split()[1:])
