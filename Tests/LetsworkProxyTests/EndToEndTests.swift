@@ -8,14 +8,7 @@ import Testing
 struct EndToEndTests {
     @Test("lists, reads and proposes; the host approves; results arrive with the server's own bytes")
     func guestFlowThroughTLS() async throws {
-        try await TemporaryRepository.withAsync(files: ["README.md": "hello\n", "src/app.swift": "let answer = 41\n"]) { repository in
-            let host = try await Host(in: repository.path)
-            defer { host.stop() }
-            let tunnel = try TLSTunnel(upstreamPort: host.port)
-            defer { tunnel.stop() }
-            let client = try StdioClient(["proxy", "--url", tunnel.url, "--cacert", tunnel.caCertificate],
-                                         environment: ["LETSWORK_TOKEN": host.guestToken])
-            defer { client.kill() }
+        try await withGuestBehindTunnel(files: ["README.md": "hello\n", "src/app.swift": "let answer = 41\n"]) { repository, host, tunnel, client in
 
             let initialized = try await client.initialize()
             let serverInfo = (initialized["result"] as? [String: Any])?["serverInfo"] as? [String: Any]

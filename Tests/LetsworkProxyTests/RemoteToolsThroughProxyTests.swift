@@ -19,14 +19,7 @@ struct RemoteToolsThroughProxyTests {
         var files = ["src/app.swift": "let answer = 41\n", ".env": "answer=secret\n"]
         let line = "answer " + String(repeating: "z", count: 93) + "\n"
         for file in 0..<10 { files["data/f\(file).txt"] = (0..<2_000).map { "\($0) " + line }.joined() }
-        try await TemporaryRepository.withAsync(files: files) { repository in
-            let host = try await Host(in: repository.path)
-            defer { host.stop() }
-            let tunnel = try TLSTunnel(upstreamPort: host.port)
-            defer { tunnel.stop() }
-            let client = try StdioClient(["proxy", "--url", tunnel.url, "--cacert", tunnel.caCertificate],
-                                         environment: ["LETSWORK_TOKEN": host.guestToken])
-            defer { client.kill() }
+        try await withGuestBehindTunnel(files: files) { repository, host, tunnel, client in
             try await client.initialize()
 
             // 20,001 matching lines (about 2.1 MB of results): every one reached exactly once.

@@ -53,14 +53,7 @@ struct ResilienceTests {
 
     @Test("through the TLS tunnel: the tunnel's 502 becomes the bounded error; the resumed host is reached again")
     func hostKilledBehindTunnel() async throws {
-        try await TemporaryRepository.withAsync(files: ["README.md": "hello\n"]) { repository in
-            let host = try await Host(in: repository.path)
-            defer { host.stop() }
-            let tunnel = try TLSTunnel(upstreamPort: host.port)
-            defer { tunnel.stop() }
-            let client = try StdioClient(["proxy", "--url", tunnel.url, "--cacert", tunnel.caCertificate],
-                                         environment: ["LETSWORK_TOKEN": host.guestToken])
-            defer { client.kill() }
+        try await withGuestBehindTunnel(files: ["README.md": "hello\n"]) { repository, host, tunnel, client in
             try await client.initialize()
             #expect(try await client.tool(1, "read_file", ["path": "README.md"])["isError"] as? Bool == false)
 
