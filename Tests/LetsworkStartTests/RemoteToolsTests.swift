@@ -128,26 +128,6 @@ struct RemoteToolsTests {
 
     /// POST /letswork/guests over a raw socket (so the test sets every header); the status code.
     static func adminStatus(port: Int, token: String, extra: String = "") throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(fd >= 0)
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(connected == 0)
-        let body = "{}"
-        let request = "POST /letswork/guests HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\n\(extra)"
-            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = recv(fd, &buffer, buffer.count, 0)
-        let statusLine = String(decoding: buffer.prefix(max(count, 0)).prefix { $0 != 0x0D }, as: UTF8.self)
-        return try #require(statusLine.split(separator: " ").dropFirst().first.flatMap { Int($0) }, "\(statusLine)")
+        try rawHTTPStatus(port: port, host: "127.0.0.1:\(port)", token: token, body: "{}", path: "/letswork/guests", headers: extra)
     }
 }

@@ -51,8 +51,10 @@ extension CallTool.Result {
 }
 
 /// One HTTP/1.1 request over a plain loopback socket, so the test controls every header (Host
-/// included, which URLSession would rewrite). Returns the status code.
-func rawHTTPStatus(port: Int, host: String, token: String, body: String, timeoutSeconds: Int = 20) throws -> Int {
+/// included, which URLSession would rewrite). `headers` are extra header lines, each ending in
+/// "\r\n". Returns the status code.
+func rawHTTPStatus(port: Int, host: String, token: String, body: String, path: String = "/mcp", headers: String = "",
+                   timeoutSeconds: Int = 20) throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     try #require(fd >= 0, "socket() failed")
     defer { close(fd) }
@@ -66,7 +68,7 @@ func rawHTTPStatus(port: Int, host: String, token: String, body: String, timeout
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     try #require(connected == 0, "could not connect to 127.0.0.1:\(port)")
-    let request = "POST /mcp HTTP/1.1\r\nHost: \(host)\r\nAuthorization: Bearer \(token)\r\n"
+    let request = "POST \(path) HTTP/1.1\r\nHost: \(host)\r\nAuthorization: Bearer \(token)\r\n\(headers)"
         + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
         + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
     let bytes = Array(request.utf8)
