@@ -22,12 +22,16 @@ struct ApprovalLock {
     func acquire(_ journal: ApplyJournal) throws -> Bool {
         let folder = String(path.dropLast("/approval.journal".count))
         if mkdir(folder, 0o700) != 0 && errno != EEXIST { throw failure("create") }
-        let temporary = path + ".\(getpid()).tmp"
+        let temporary = path + ".\(getpid()).\(UInt32.random(in: 0 ... .max)).tmp"
         let data = try JSONEncoder().encode(journal)
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw failure("write")
-        }
+        // Written in place, not through Foundation's atomic write: that one fsyncs, and the
+        // journal only has to survive the process (kill -9), like every other letswork write.
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw failure("write") }
         defer { unlink(temporary) }
+        let complete = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) == $0.count }
+        close(descriptor)
+        guard complete else { throw failure("write") }
         if link(temporary, path) == 0 { return true }
         if errno == EEXIST { return false }
         throw failure("create")
