@@ -128,7 +128,7 @@ def main():
     out = sys.argv[2] if len(sys.argv) > 2 else "bench-results"
     calls = int(sys.argv[3]) if len(sys.argv) > 3 else 2000
     os.makedirs(out, exist_ok=True)
-    repo = tempfile.mkdtemp(prefix="letswork-proxy-bench-")
+    repo = tempfile.mkdtemp(prefix="letswork-proxy-bench-", dir=os.environ.get("LETSWORK_BENCH_DIR"))
     host = None
     try:
         make_repository(repo)
@@ -241,7 +241,8 @@ def main():
                 host.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 host.kill()
-        shutil.rmtree(repo, ignore_errors=True)
+        if not os.environ.get("LETSWORK_BENCH_KEEP"):  # scripts/bench removes its scratch folder at the end
+            shutil.rmtree(repo, ignore_errors=True)
 
 
 if __name__ == "__main__":

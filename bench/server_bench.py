@@ -256,7 +256,8 @@ def run(binary, python, count, out):
                 server.process.send_signal(signal.SIGTERM)
                 server.process.wait(timeout=20)
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        if not os.environ.get("LETSWORK_BENCH_KEEP"):  # scripts/bench removes its scratch folder at the end
+            shutil.rmtree(base, ignore_errors=True)
     names = list(results)
     keys = list(results[names[0]])
     table = f"| {count} files | " + " | ".join(names) + (" | ratio |" if len(names) == 2 else " |") + "\n"

@@ -64,7 +64,8 @@ def main():
             server.process.send_signal(signal.SIGTERM)
             server.process.wait(timeout=30)
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        if not os.environ.get("LETSWORK_BENCH_KEEP"):  # scripts/bench removes its scratch folder at the end
+            shutil.rmtree(base, ignore_errors=True)
     warm = samples[1]["rss_mb"] if len(samples) > 1 else samples[0]["rss_mb"]
     last = samples[-1]["rss_mb"]
     summary = {"seconds": samples[-1]["seconds"], "calls": calls, "changes_decided": decisions, "rss_idle_mb": round(samples[0]["rss_mb"], 1),

@@ -113,7 +113,8 @@ def main():
             server.process.terminate()
             server.process.wait(timeout=30)
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        if not os.environ.get("LETSWORK_BENCH_KEEP"):  # scripts/bench removes its scratch folder at the end
+            shutil.rmtree(base, ignore_errors=True)
 
     table = ["| tool call (through HTTP) | p50 (ms) | p95 (ms) |", "|---|---|---|"]
     table += [f"| {name} | {p50:.1f} | {p95:.1f} |" for name, p50, p95 in rows]

@@ -4,4 +4,9 @@
 #include <git2.h>
 #include <git2/sys/commit.h>
 
+/// git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option used.
+static inline int letswork_set_cache_object_limit(git_object_t type, size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, (int)type, bytes);
+}
+
 #endif

@@ -34,6 +34,10 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Initialises libgit2 once per process, before the first call into it.
 let libgit2Initialized: Void = {
     git_libgit2_init()
+    // libgit2 caches parsed trees only up to 4 KiB; a folder of a hundred files is larger, and
+    // every path lookup through it would inflate and parse it again. The cache's total size
+    // stays bounded by libgit2's own limit (256 MiB by default).
+    letswork_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
 }()
 
 /// Runs one libgit2 call and turns a negative status into a ``GitError``.

@@ -22,7 +22,8 @@ struct LetsworkBench {
         let output = arguments.dropFirst().first ?? "bench-results"
         let base = ProcessInfo.processInfo.environment["LETSWORK_BENCH_DIR"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
         let folder = base.appendingPathComponent("letswork-bench-\(getpid())").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // scripts/bench sets LETSWORK_BENCH_KEEP and removes its scratch folder once, at the end.
+        defer { if ProcessInfo.processInfo.environment["LETSWORK_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: folder) } }
         var rows: [EngineBenchmark.Row] = []
         for size in sizes {
             FileHandle.standardError.write(Data("engine: \(size) files…\n".utf8))
