@@ -9,4 +9,8 @@ static inline int letswork_set_cache_object_limit(git_object_t type, size_t byte
     return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, (int)type, bytes);
 }
 
+static inline int letswork_set_cache_max_size(ssize_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes);
+}
+
 #endif
