@@ -85,7 +85,9 @@ extension Collaboration {
         let globs = try patterns.map(Glob.init)
         let exclude = try self.globs(arguments, "exclude")
         let offset = try arguments.optionalInt("offset", minimum: 0) ?? 0
-        let matches = try visibleFiles().filter { path in
+        let visible = try visibleFiles()
+        defer { if visible.count >= Self.largeScan { Self.returnFreedMemory() } }
+        let matches = visible.filter { path in
             globs.contains { $0.matches(path) } && !(exclude?.contains { $0.matches(path) } ?? false)
         }
         let page = ResultPage(matches, from: offset) { $0.utf8.count }
@@ -115,4 +117,8 @@ extension Collaboration {
     }()
 
     static func returnFreedMemory() { _ = mallocTrim?(0) }
+
+    /// Scans of at least this many files return their freed memory to the system afterwards
+    /// (`malloc_trim` walks the whole heap, so small scans skip it: glibc reuses their memory).
+    static let largeScan = 20_000
 }
