@@ -24,7 +24,7 @@ struct ResilienceTests {
             #expect(offered, "letswork's server offers no GET stream; the proxy asks once and carries on")
 
             // Outstanding: the host is frozen while the request reaches it, then killed.
-            kill(host.process.processIdentifier, SIGSTOP)
+            #expect(try await host.freeze(), "the host did not stop on SIGSTOP")
             try client.send(json: ["jsonrpc": "2.0", "id": 2, "method": "tools/call",
                                    "params": ["name": "read_file", "arguments": ["path": "README.md"]]])
             try await Task.sleep(for: .milliseconds(300))

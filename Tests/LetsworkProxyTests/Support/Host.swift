@@ -62,9 +62,29 @@ final class Host: @unchecked Sendable {
 
     /// Kills the host at once (no clean shutdown: its state file stays, as after a crash).
     func crash() {
-        guard process.isRunning else { return }
+        // A stopped (SIGSTOP) child may not count as running for Foundation; it is not reaped,
+        // so its pid is still its own.
+        guard process.isRunning || isStopped else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+    }
+
+    /// Whether the kernel shows the host stopped ("pid (name) T ..." in /proc/PID/stat).
+    var isStopped: Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")"), stat.distance(from: close, to: stat.endIndex) > 2 else { return false }
+        return stat[stat.index(close, offsetBy: 2)] == "T"
+    }
+
+    /// Stops the host (SIGSTOP) and waits, bounded, until the kernel shows it stopped, so that
+    /// what is sent next cannot be answered. - Returns: whether it was seen stopped.
+    func freeze() async throws -> Bool {
+        kill(process.processIdentifier, SIGSTOP)
+        for _ in 0..<200 {
+            if isStopped { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
     }
 
     func stop() {
