@@ -69,11 +69,16 @@ final class Host: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// Whether the kernel shows the host stopped ("pid (name) T ..." in /proc/PID/stat).
+    /// Whether the kernel shows every thread of the host stopped ("tid (name) T ..." in each
+    /// /proc/PID/task/TID/stat): the main thread can stop before one still running elsewhere.
     var isStopped: Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")"), stat.distance(from: close, to: stat.endIndex) > 2 else { return false }
-        return stat[stat.index(close, offsetBy: 2)] == "T"
+        let tasks = "/proc/\(process.processIdentifier)/task"
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: tasks), !threads.isEmpty else { return false }
+        return threads.allSatisfy { thread in
+            guard let stat = try? String(contentsOfFile: "\(tasks)/\(thread)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")"), stat.distance(from: close, to: stat.endIndex) > 2 else { return false }
+            return stat[stat.index(close, offsetBy: 2)] == "T"
+        }
     }
 
     /// Stops the host (SIGSTOP) and waits, bounded, until the kernel shows it stopped, so that
