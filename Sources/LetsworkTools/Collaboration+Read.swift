@@ -62,14 +62,28 @@ extension Collaboration {
 
     /// The lines of `text`, each with its line break; a last line without one counts too.
     static func lines(of text: String) -> [Substring] {
-        var lines: [Substring] = []
-        var start = text.startIndex
+        // The newlines are found with memchr over the UTF-8 bytes (the generic firstIndex(of:)
+        // on the UTF-8 view was a tenth of a 10 KB read_file's time); a byte after "\n" always
+        // starts a character, so each offset is a valid index into the string.
+        var text = text
+        var ends: [Int] = []
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var position = 0
+            while position < bytes.count,
+                  let found = memchr(base + position, Int32(UInt8(ascii: "\n")), bytes.count - position) {
+                position = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                ends.append(position)
+            }
+        }
         let utf8 = text.utf8
-        var index = utf8.startIndex
-        while let newline = utf8[index...].firstIndex(of: UInt8(ascii: "\n")) {
-            index = utf8.index(after: newline)
-            lines.append(text[start..<index])
-            start = index
+        var lines: [Substring] = []
+        lines.reserveCapacity(ends.count + 1)
+        var start = text.startIndex
+        for end in ends {
+            let next = utf8.index(utf8.startIndex, offsetBy: end)
+            lines.append(text[start..<next])
+            start = next
         }
         if start < text.endIndex { lines.append(text[start...]) }
         return lines
