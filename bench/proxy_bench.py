@@ -15,13 +15,15 @@ Usage: python3 bench/proxy_bench.py LETSWORK_BINARY [OUT] [CALLS]
 import http.client
 import json
 import os
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_bench import remove_scratch  # noqa: E402
 
 INIT = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
         "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
@@ -241,8 +243,7 @@ def main():
                 host.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 host.kill()
-        if not os.environ.get("LETSWORK_BENCH_KEEP"):  # scripts/bench removes its scratch folder at the end
-            shutil.rmtree(repo, ignore_errors=True)
+        remove_scratch(repo)
 
 
 if __name__ == "__main__":

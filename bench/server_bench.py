@@ -24,6 +24,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LUA = os.path.join(HERE, "mcp_call.lua")
 
 
+def remove_scratch(path):
+    """Removes a benchmark's generated repositories, unless scripts/bench keeps them all for
+    the end (LETSWORK_BENCH_KEEP): see the comment there on why."""
+    if not os.environ.get("LETSWORK_BENCH_KEEP"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -256,8 +263,7 @@ def run(binary, python, count, out):
                 server.process.send_signal(signal.SIGTERM)
                 server.process.wait(timeout=20)
     finally:
-        if not os.environ.get("LETSWORK_BENCH_KEEP"):  # scripts/bench removes its scratch folder at the end
-            shutil.rmtree(base, ignore_errors=True)
+        remove_scratch(base)
     names = list(results)
     keys = list(results[names[0]])
     table = f"| {count} files | " + " | ".join(names) + (" | ratio |" if len(names) == 2 else " |") + "\n"

@@ -11,14 +11,13 @@ Usage: python3 bench/soak.py LETSWORK_BINARY [SECONDS, default 600] [FILES, defa
 """
 import json
 import os
-import shutil
 import signal
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_bench import make_repository, start_swift, wrk  # noqa: E402
+from server_bench import make_repository, remove_scratch, start_swift, wrk  # noqa: E402
 
 
 def main():
@@ -64,8 +63,7 @@ def main():
             server.process.send_signal(signal.SIGTERM)
             server.process.wait(timeout=30)
     finally:
-        if not os.environ.get("LETSWORK_BENCH_KEEP"):  # scripts/bench removes its scratch folder at the end
-            shutil.rmtree(base, ignore_errors=True)
+        remove_scratch(base)
     warm = samples[1]["rss_mb"] if len(samples) > 1 else samples[0]["rss_mb"]
     last = samples[-1]["rss_mb"]
     summary = {"seconds": samples[-1]["seconds"], "calls": calls, "changes_decided": decisions, "rss_idle_mb": round(samples[0]["rss_mb"], 1),

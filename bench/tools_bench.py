@@ -10,7 +10,6 @@ Usage: python3 bench/tools_bench.py LETSWORK_BINARY [RUNS] [OUT.md]
 """
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_bench import make_repository, start_swift  # noqa: E402
+from server_bench import make_repository, remove_scratch, start_swift  # noqa: E402
 
 
 def make_many_small(folder, count):
@@ -113,8 +112,7 @@ def main():
             server.process.terminate()
             server.process.wait(timeout=30)
     finally:
-        if not os.environ.get("LETSWORK_BENCH_KEEP"):  # scripts/bench removes its scratch folder at the end
-            shutil.rmtree(base, ignore_errors=True)
+        remove_scratch(base)
 
     table = ["| tool call (through HTTP) | p50 (ms) | p95 (ms) |", "|---|---|---|"]
     table += [f"| {name} | {p50:.1f} | {p95:.1f} |" for name, p50, p95 in rows]

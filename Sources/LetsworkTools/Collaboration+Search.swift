@@ -86,7 +86,9 @@ extension Collaboration {
         let exclude = try self.globs(arguments, "exclude")
         let offset = try arguments.optionalInt("offset", minimum: 0) ?? 0
         let visible = try visibleFiles()
-        defer { if visible.count >= Self.largeScan { Self.returnFreedMemory() } }
+        // A flag, not `visible` itself: the defer must not keep the whole listing alive.
+        let largeScan = visible.count >= Self.largeScan
+        defer { if largeScan { Self.returnFreedMemory() } }
         let matches = visible.filter { path in
             globs.contains { $0.matches(path) } && !(exclude?.contains { $0.matches(path) } ?? false)
         }
