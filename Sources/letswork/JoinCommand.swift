@@ -19,7 +19,10 @@ struct JoinCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The host's URL from the join command (with or without /mcp).", valueName: "url"))
     var url: String?
 
-    @Option(help: ArgumentHelp("The guest token from the join command (or LETSWORK_TOKEN, or typed at a prompt).", valueName: "token"))
+    // `.unconditional`: the word after --token is the token even when it starts with a dash, as a
+    // token from before letswork stopped generating those can.
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("The guest token from the join command (or LETSWORK_TOKEN, or typed at a prompt).", valueName: "token"))
     var token: String?
 
     @Option(help: ArgumentHelp("PEM certificate authorities to trust besides the system's.", valueName: "file"))

@@ -131,6 +131,10 @@ struct JoinTests {
             let unreachable = try guest.join(["http://127.0.0.1:\(port)", "--token", "abc"])
             #expect(unreachable.status != 0)
             #expect(unreachable.errors.contains("host unreachable at http://127.0.0.1:\(port)/mcp"), "\(unreachable.errors)")
+            // A token that starts with a dash (a resumed session's may) is still the token.
+            let dashed = try guest.join(["http://127.0.0.1:\(port)", "--token", "-" + String(repeating: "x", count: 42)])
+            #expect(dashed.status != 0)
+            #expect(dashed.errors.contains("host unreachable at http://127.0.0.1:\(port)/mcp"), "\(dashed.errors)")
         }
         try await TemporaryRepository.withAsync(files: ["README.md": "hello\n"]) { repository in
             let host = try await Host(in: repository.path)

@@ -13,6 +13,15 @@ struct AccessTokenTests {
         #expect(AccessToken(secret: token.secret) != nil)
     }
 
+    @Test("no generated token starts with a dash, so `--token TOKEN` always parses")
+    func neverLeadingDash() {
+        // One base64url character in 64 is a dash: 3,000 draws without the re-draw would show
+        // one with a probability of 1 - (63/64)^3000, more than 1 - 10^-20.
+        let firsts = (0..<3_000).map { _ in AccessToken.generate().secret.utf8.first! }
+        #expect(!firsts.contains(UInt8(ascii: "-")))
+        #expect(firsts.contains(UInt8(ascii: "_")), "the other 63 first characters still occur")
+    }
+
     @Test("tokens do not repeat")
     func unique() {
         let secrets = Set((0..<200).map { _ in AccessToken.generate().secret })

@@ -13,9 +13,16 @@ public struct AccessToken: Sendable, Equatable, CustomStringConvertible, CustomD
     public let secret: String
 
     /// Generates a fresh token from the system CSPRNG.
+    ///
+    /// A token that would start with `-` is drawn again: pasted after `--token`, it would read as
+    /// an option to the shell tools and argument parsers that receive it (one token in 64 did). The
+    /// re-draw leaves 43 characters with a first one of 63, so the token keeps 255.9 bits.
     public static func generate() -> AccessToken {
         var generator = SystemRandomNumberGenerator()
-        return AccessToken(uncheckedSecret: Base64URL.encode(randomBytes(count: randomByteCount, using: &generator)))
+        while true {
+            let secret = Base64URL.encode(randomBytes(count: randomByteCount, using: &generator))
+            if secret.utf8.first != UInt8(ascii: "-") { return AccessToken(uncheckedSecret: secret) }
+        }
     }
 
     /// Wraps an existing token (for example one read back from the session's state file).
