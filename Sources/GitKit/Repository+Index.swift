@@ -6,12 +6,16 @@ import Darwin
 #endif
 
 extension Repository {
-    /// The blob staged at `path` (stage 0), or nil when the index has no such entry.
+    /// What the index stages for `paths` (stage 0; a path it lacks is absent from `blobs`) and
+    /// whether it has conflict entries (an unfinished merge), from one reading of the index.
     /// - Throws: ``GitError`` when the index cannot be read.
-    public func stagedBlob(at path: String) throws -> ObjectID? {
+    public func stagedState(of paths: [String]) throws -> StagedState {
         try withIndex { index in
-            guard let entry = git_index_get_bypath(index, path, 0) else { return nil }
-            return ObjectID(entry.pointee.id)
+            var blobs: [String: ObjectID] = [:]
+            for path in paths {
+                if let entry = git_index_get_bypath(index, path, 0) { blobs[path] = ObjectID(entry.pointee.id) }
+            }
+            return StagedState(hasConflicts: git_index_has_conflicts(index) == 1, blobs: blobs)
         }
     }
 
@@ -19,12 +23,12 @@ extension Repository {
     /// (sorted bytewise, as git sorts them).
     /// - Throws: ``GitError`` when the index cannot be read.
     public func trackedPaths(under prefix: String = "") throws -> [String] {
-        // A copy of the index of its own, freed on return: the repository's index would stay
-        // loaded with this handle (about 20 MB at 100,000 files) through a whole working-tree
-        // scan, on top of the scan's own memory.
-        var index: OpaquePointer?
-        try git("read the index") { git_index_open(&index, gitDirectory + "index") }
-        defer { git_index_free(index) }
+        try withIndex { index in
+            trackedPaths(in: index, under: prefix)
+        }
+    }
+
+    private func trackedPaths(in index: OpaquePointer?, under prefix: String) -> [String] {
         var paths: [String] = []
         var position = 0
         if !prefix.isEmpty {
@@ -45,16 +49,11 @@ extension Repository {
         return paths
     }
 
-    /// Whether the index has conflict entries (an unfinished merge).
-    public func indexHasConflicts() throws -> Bool {
-        try withIndex { git_index_has_conflicts($0) == 1 }
-    }
-
     /// Stages every file of the working tree that `.gitignore` does not exclude, writes the
     /// index, and returns the tree it describes (for a repository's first commit).
     /// - Throws: ``GitError`` when files cannot be staged.
     public func stageAllFiles() throws -> ObjectID {
-        try withIndex { index in
+        try withAttachedIndex { index in
             let star = strdup("*")
             defer { free(star) }
             var patterns: [UnsafeMutablePointer<CChar>?] = [star]
@@ -97,12 +96,29 @@ extension Repository {
         }
     }
 
-    /// Lends the repository's index, re-read from disk if another process changed it.
+    /// Lends the repository's index, read from its file for this call and freed after it (the
+    /// handle itself holds an empty one: see ``installPlaceholderIndex()``).
     private func withIndex<T>(_ body: (OpaquePointer?) throws -> T) throws -> T {
         var index: OpaquePointer?
-        try git("open the index") { git_repository_index(&index, pointer) }
+        try git("read the index") { git_index_open(&index, gitDirectory + "index") }
         defer { git_index_free(index) }
-        try git("read the index") { git_index_read(index, 0) }
         return try body(index)
     }
+
+    /// Like ``withIndex(_:)``, with the index attached to the handle for the call: libgit2's
+    /// calls that read the working tree (adding files) need an index that knows its repository.
+    private func withAttachedIndex<T>(_ body: (OpaquePointer?) throws -> T) throws -> T {
+        try withIndex { index in
+            git_repository_set_index(pointer, index)
+            defer { installPlaceholderIndex() }
+            return try body(index)
+        }
+    }
+}
+
+/// The index's view of some paths: see ``Repository/stagedState(of:)``.
+public struct StagedState: Sendable {
+    public let hasConflicts: Bool
+    /// Stage-0 blob of each asked-for path the index has.
+    public let blobs: [String: ObjectID]
 }

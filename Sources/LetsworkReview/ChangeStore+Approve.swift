@@ -226,7 +226,8 @@ extension ChangeStore {
     /// index entries of those files set to the committed versions.
     private func prepareBranchCommit(_ plan: ApprovalPlan, decider: Person) throws -> () throws -> String {
         guard let head = try repository.headCommit() else { throw ReviewError.commitRefused("HEAD has no commit") }
-        guard try !repository.indexHasConflicts() else {
+        let staged = try repository.stagedState(of: plan.files.map(\.path.value))
+        guard !staged.hasConflicts else {
             throw ReviewError.commitRefused("the index has unresolved merge conflicts; finish or abort that merge first")
         }
         let headTree = try repository.commit(head).tree
@@ -235,7 +236,7 @@ extension ChangeStore {
         for file in plan.files {
             let path = file.path.value
             let committed = try repository.entry(at: path, inTree: headTree)
-            if try repository.stagedBlob(at: path) != committed?.id {
+            if staged.blobs[path] != committed?.id {
                 throw ReviewError.commitRefused("you have staged changes in \(path); commit or unstage them first, or approve without --commit")
             }
             let mode = file.executable ? TreeEntry.executableMode : TreeEntry.regularMode

@@ -1,3 +1,4 @@
+import CGit2
 import Foundation
 import Testing
 import LetsworkTestSupport
@@ -69,6 +70,36 @@ struct GitKitTests {
             #expect(files[2].additions == 1 && files[1].deletions == 1)
             // Limiting to paths gives only those files.
             #expect(try repository.diff(from: base, to: tree, paths: ["new.txt"]).map(\.path) == ["new.txt"])
+        }
+    }
+
+    @Test("diffs never load the index into the handle; .gitattributes in the working tree still apply; the index is read fresh")
+    func diffsLeaveTheIndexOnDisk() throws {
+        try TemporaryRepository.with(files: ["a.txt": "a\n", "b.dat": "text\n", ".gitattributes": "*.dat binary\n"]) { repo in
+            let repository = try Repository.open(at: repo.path)
+            let head = try #require(try repository.headCommit())
+            let base = try repository.commit(head).tree
+            let tree = try repository.updateTree(base, with: [
+                .upsert(path: "a.txt", id: try repository.writeBlob(Array("a\nb\n".utf8)), mode: TreeEntry.regularMode),
+                .upsert(path: "b.dat", id: try repository.writeBlob(Array("more text\n".utf8)), mode: TreeEntry.regularMode),
+            ])
+            let diffs = try repository.diff(from: base, to: tree)
+            #expect(diffs.map(\.path) == ["a.txt", "b.dat"])
+            #expect(diffs.map(\.isBinary) == [false, true], "the working tree's .gitattributes marks *.dat binary")
+            // libgit2 would have loaded all of the index into the handle for those attribute
+            // lookups (20 MB at 100,000 files) and kept it; the handle's own index stays empty.
+            var handleIndex: OpaquePointer?
+            #expect(git_repository_index(&handleIndex, repository.pointer) == 0)
+            defer { git_index_free(handleIndex) }
+            #expect(git_index_entrycount(handleIndex) == 0)
+            // What needs the index reads it from its file, so another process's staging shows.
+            #expect(try repository.stagedState(of: ["a.txt"]).blobs["a.txt"] == ObjectID.blob(hashing: Array("a\n".utf8)))
+            try repo.write("a.txt", "staged\n")
+            try repo.git("add", "a.txt")
+            let staged = try repository.stagedState(of: ["a.txt", "absent.txt"])
+            #expect(staged.blobs == ["a.txt": ObjectID.blob(hashing: Array("staged\n".utf8))])
+            #expect(!staged.hasConflicts)
+            #expect(try repository.trackedPaths() == [".gitattributes", "a.txt", "b.dat"])
         }
     }
 

@@ -170,4 +170,25 @@ struct ApproveTests {
             #expect(try store.pendingCount() == 1)
         }
     }
+
+    @Test("--commit is refused while the host is in the middle of a conflicted merge, and nothing is written")
+    func commitRefusedDuringMerge() throws {
+        try TemporaryRepository.with(files: ["a.txt": "a\n", "m.txt": "base\n"]) { repo in
+            let store = try ChangeStore.open(containing: repo.path)
+            let change = try store.submit([write("a.txt", "guest\n")], by: alice)
+            let trunk = try repo.git("rev-parse", "--abbrev-ref", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+            try repo.git("checkout", "-q", "-b", "side")
+            try repo.write("m.txt", "side\n")
+            try repo.commitAll("side")
+            try repo.git("checkout", "-q", trunk)
+            try repo.write("m.txt", "trunk\n")
+            try repo.commitAll("trunk")
+            #expect(throws: CommandFailed.self) { try repo.git("merge", "-q", "side") }
+            let error = try #require(throws: ReviewError.self) { try store.approve(change.changeID, commitToBranch: true) }
+            #expect(error.description.contains("unresolved merge conflicts"), "\(error)")
+            #expect(repo.read("a.txt") == "a\n")
+            #expect(try store.pendingCount() == 1)
+            #expect(try repo.git("status", "--porcelain").contains("UU m.txt"))
+        }
+    }
 }
