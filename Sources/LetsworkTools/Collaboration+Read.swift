@@ -102,7 +102,9 @@ extension Collaboration {
             throw ToolFailure("\(path) has \(lines.count) line\(lines.count == 1 ? "" : "s"); offset \(first) is past its end. Give an offset from 1 to \(max(lines.count, 1)).")
         }
         var page = ResultPage(lines, from: first - 1, limit: limit) { $0.utf8.count }
-        var body = page.items.joined()
+        // The page's lines are adjacent slices of one string: one slice of it, not a join
+        // (joining a 10 KB file's lines was a tenth of the call).
+        var body = page.items.first.map { first in String(first.base[first.startIndex..<page.items.last!.endIndex]) } ?? ""
         var cutLine = false
         if body.utf8.count > ResultPage<Substring>.budget {
             // One line longer than a whole page (minified code): show its start and say so.

@@ -13,7 +13,7 @@ public struct PathSandbox: Sendable {
 
     public init(root: String) {
         self.root = root.hasSuffix("/") ? root : root + "/"
-        let resolved = URL(fileURLWithPath: self.root).resolvingSymlinksInPath().path
+        let resolved = Self.realPath(self.root) ?? self.root
         realRoot = resolved.hasSuffix("/") ? resolved : resolved + "/"
         let ignoreFile = self.root + ".letsworkignore"
         extraPatterns = ((try? String(contentsOfFile: ignoreFile, encoding: .utf8)) ?? "")
@@ -32,14 +32,24 @@ public struct PathSandbox: Sendable {
         }
         // The deepest existing ancestor, links resolved, must stay inside the root.
         var candidate = root + path.value
-        while !FileManager.default.fileExists(atPath: candidate) && candidate.count > root.count {
+        var real = Self.realPath(candidate)
+        while real == nil && candidate.utf8.count > root.utf8.count {
             candidate = (candidate as NSString).deletingLastPathComponent
+            real = Self.realPath(candidate)
         }
-        let real = URL(fileURLWithPath: candidate).resolvingSymlinksInPath().path
-        if real + "/" != realRoot && !real.hasPrefix(realRoot) {
+        guard let real, real + "/" == realRoot || real.hasPrefix(realRoot) else {
             throw ToolFailure("Path \(path) is refused: it leads outside the repository through a symbolic link.")
         }
         return path
+    }
+
+    /// `path` with every symbolic link resolved (realpath(3): one call, where Foundation's
+    /// `resolvingSymlinksInPath` stats each component from Swift), or nil when it does not exist
+    /// or cannot be resolved (a dangling or looping link).
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Whether a listing should leave `path` out (secrets and `.git`).

@@ -10,12 +10,19 @@ import MCP
 /// JSON values, then `Value`) and the result encoded once. Everything else — initialize,
 /// tools/list, ping, notifications — still goes through the SDK's `Server`.
 enum DirectToolCall {
-    /// The request's tool name and arguments, if `body` is a `tools/call` request.
+    /// The request's tool name and arguments, if `body` is a `tools/call` request this server
+    /// reads itself (anything else, valid or not, is left to the SDK).
     static func parse(_ body: Data) -> (name: String, arguments: [String: Value]?)? {
-        guard body.range(of: toolsCallBytes) != nil,
-              let request = try? JSONDecoder().decode(Request.self, from: body),
-              request.method == "tools/call", let params = request.params else { return nil }
-        return (params.name, params.arguments?.mapValues(\.value))
+        body.withUnsafeBytes { bytes -> (name: String, arguments: [String: Value]?)? in
+            guard contains(bytes, #""tools/call""#), case .object(let request)? = JSONReader.parse(bytes),
+                  request["method"] == .string("tools/call"), case .object(let params)? = request["params"],
+                  case .string(let name)? = params["name"] else { return nil }
+            switch params["arguments"] {
+            case nil, .null?: return (name, nil)
+            case .object(let arguments)?: return (name, arguments)
+            default: return nil
+            }
+        }
     }
 
     /// The JSON-RPC response for request `rawID` (the id's JSON text, as sent).
@@ -43,45 +50,5 @@ enum DirectToolCall {
         data.append(payload)
         data.append(UInt8(ascii: "}"))
         return data
-    }
-
-    private static let toolsCallBytes = Data(#""tools/call""#.utf8)
-
-    private struct Request: Decodable {
-        let method: String
-        let params: Params?
-
-        struct Params: Decodable {
-            let name: String
-            let arguments: [String: PlainJSON]?
-        }
-    }
-}
-
-/// A JSON value decoded without the SDK's per-string work, then turned into an MCP `Value`.
-enum PlainJSON: Decodable {
-    case null, bool(Bool), int(Int), double(Double), string(String), array([PlainJSON]), object([String: PlainJSON])
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int.self) { self = .int(value) }
-        else if let value = try? container.decode(Double.self) { self = .double(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([PlainJSON].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: PlainJSON].self)) }
-    }
-
-    var value: Value {
-        switch self {
-        case .null: .null
-        case .bool(let value): .bool(value)
-        case .int(let value): .int(value)
-        case .double(let value): .double(value)
-        case .string(let value): .string(value)
-        case .array(let values): .array(values.map(\.value))
-        case .object(let values): .object(values.mapValues(\.value))
-        }
     }
 }

@@ -141,12 +141,11 @@ struct MCPEndpoint: HTTPResponder {
             break
         }
 
-        let forwarded = MCP.HTTPRequest(
-            method: "POST",
-            headers: Self.forwardedHeaders(request.headers),
-            body: body,
-            path: configuration.endpointPath
-        )
+        // Built only for what goes to the SDK: a tool call answered here never needs it.
+        var forwarded: MCP.HTTPRequest {
+            MCP.HTTPRequest(method: "POST", headers: Self.forwardedHeaders(request.headers), body: body,
+                            path: configuration.endpointPath)
+        }
         let eventStream = wantsEventStream(request)
 
         guard case .found(let session) = lookup else {

@@ -27,7 +27,7 @@ enum MessagePeek: Equatable {
         }
         // Only an `initialize` needs reading here; every other message is parsed (and
         // validated) by the SDK anyway, so skip a second full parse of a large `write_file`.
-        guard body.range(of: Self.initializeBytes) != nil else {
+        guard body.withUnsafeBytes({ contains($0, #""initialize""#) }) else {
             self = .message
             return
         }
@@ -58,8 +58,6 @@ enum MessagePeek: Equatable {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return false }
         return object["result"] != nil
     }
-
-    private static let initializeBytes = Data(#""initialize""#.utf8)
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
