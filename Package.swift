@@ -156,5 +156,6 @@ if Context.environment["LETSWORK_FUZZ"] != nil {
         .executableTarget(name: "fuzz-sandbox", dependencies: ["LetsworkReview", "LetsworkTools"], path: "Fuzz/fuzz-sandbox"),
         .executableTarget(name: "fuzz-merge", dependencies: ["GitKit"], path: "Fuzz/fuzz-merge"),
         .executableTarget(name: "fuzz-sse", dependencies: ["LetsworkProxy"], path: "Fuzz/fuzz-sse"),
+        .executableTarget(name: "fuzz-json", dependencies: ["LetsworkServer"], path: "Fuzz/fuzz-json"),
     ]
 }
