@@ -70,10 +70,10 @@ struct JSONReaderTests {
         #expect(DirectToolCall.parse(Data(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x"}"#.utf8)) == nil)
     }
 
-    @Test("contains finds a needle anywhere, also after false starts, and not past the end")
+    @Test("bytes(_:contain:) finds a needle anywhere, also after false starts, and not past the end")
     func containsNeedle() {
         func check(_ haystack: String, _ expected: Bool) {
-            #expect(Array(haystack.utf8).withUnsafeBytes { contains($0, #""tools/call""#) } == expected, "\(haystack)")
+            #expect(Array(haystack.utf8).withUnsafeBytes { bytes($0, contain: #""tools/call""#) } == expected, "\(haystack)")
         }
         check(#""tools/call""#, true)
         check(#"x"tools"tools/cal""tools/call"y"#, true)

@@ -13,8 +13,8 @@ enum DirectToolCall {
     /// The request's tool name and arguments, if `body` is a `tools/call` request this server
     /// reads itself (anything else, valid or not, is left to the SDK).
     static func parse(_ body: Data) -> (name: String, arguments: [String: Value]?)? {
-        body.withUnsafeBytes { bytes -> (name: String, arguments: [String: Value]?)? in
-            guard contains(bytes, #""tools/call""#), case .object(let request)? = JSONReader.parse(bytes),
+        body.withUnsafeBytes { raw -> (name: String, arguments: [String: Value]?)? in
+            guard bytes(raw, contain: #""tools/call""#), case .object(let request)? = JSONReader.parse(raw),
                   request["method"] == .string("tools/call"), case .object(let params)? = request["params"],
                   case .string(let name)? = params["name"] else { return nil }
             switch params["arguments"] {

@@ -223,10 +223,10 @@ struct JSONReader {
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }
 
-/// Whether `needle` occurs in `haystack`: memchr for its first byte, memcmp for the rest
+/// Whether `haystack` contains `needle`: memchr for its first byte, memcmp for the rest
 /// (Foundation's `Data.range(of:)` took a few percent of a small call's server time for the
 /// same answer; glibc's memmem is not visible to Swift).
-func contains(_ haystack: UnsafeRawBufferPointer, _ needle: StaticString) -> Bool {
+func bytes(_ haystack: UnsafeRawBufferPointer, contain needle: StaticString) -> Bool {
     let length = needle.utf8CodeUnitCount
     guard let base = haystack.baseAddress, length > 0 else { return length == 0 }
     var offset = 0

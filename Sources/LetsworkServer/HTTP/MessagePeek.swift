@@ -27,7 +27,7 @@ enum MessagePeek: Equatable {
         }
         // Only an `initialize` needs reading here; every other message is parsed (and
         // validated) by the SDK anyway, so skip a second full parse of a large `write_file`.
-        guard body.withUnsafeBytes({ contains($0, #""initialize""#) }) else {
+        guard body.withUnsafeBytes({ bytes($0, contain: #""initialize""#) }) else {
             self = .message
             return
         }
