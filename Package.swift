@@ -138,6 +138,7 @@ let package = Package(
             name: "LetsworkServerTests",
             dependencies: [
                 "LetsworkServer",
+                "LetsworkTestSupport",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

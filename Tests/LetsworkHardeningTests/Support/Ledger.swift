@@ -1,26 +1,6 @@
 import Foundation
 import LetsworkTestSupport
 
-/// A seeded random generator (SplitMix64), so a failing run can be replayed with its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// `LETSWORK_TEST_SEED` when set, else a fresh random seed.
-    static func seedFromEnvironment() -> UInt64 {
-        ProcessInfo.processInfo.environment["LETSWORK_TEST_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64.max / 2)
-    }
-}
-
 /// Where every change stands, read with the git CLI from the refs contract (the product writes
 /// them with libgit2; reading them with git means a bug cannot hide in both).
 struct ChangeAccount {
