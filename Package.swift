@@ -36,6 +36,10 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
 
+        // MCP as letswork speaks it, both eras: JSON, JSON-RPC, the tool and result types, and the
+        // one dispatcher every request goes through. No dependencies: the server and the proxy use it.
+        .target(name: "LetsworkProtocol"),
+
         // A small, safe Swift layer over libgit2: one owner per handle, one error type.
         .target(name: "GitKit", dependencies: ["CGit2"]),
 
@@ -50,7 +54,7 @@ let package = Package(
             name: "LetsworkTools",
             dependencies: [
                 "LetsworkReview",
-                .product(name: "MCP", package: "swift-sdk"),
+                "LetsworkProtocol",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -60,8 +64,8 @@ let package = Package(
         .target(
             name: "LetsworkServer",
             dependencies: [
+                "LetsworkProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -87,6 +91,7 @@ let package = Package(
         .executableTarget(
             name: "letswork",
             dependencies: [
+                "LetsworkProtocol",
                 "LetsworkReview",
                 "LetsworkTools",
                 "LetsworkServer",

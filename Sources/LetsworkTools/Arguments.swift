@@ -1,12 +1,12 @@
 import Foundation
-import MCP
+import LetsworkProtocol
 
 /// A tool call's arguments, read with clear errors for missing or mistyped values.
 struct Arguments {
     let tool: String
-    let values: [String: Value]
+    let values: [String: JSONValue]
 
-    init(tool: String, _ values: [String: Value]?) {
+    init(tool: String, _ values: [String: JSONValue]?) {
         self.tool = tool
         self.values = values ?? [:]
     }
@@ -56,7 +56,7 @@ struct Arguments {
     }
 
     /// A non-empty array, each element checked by `element` (given its index for error texts).
-    func array<T>(_ name: String, of what: String, _ element: (Value, Int) throws -> T) throws -> [T] {
+    func array<T>(_ name: String, of what: String, _ element: (JSONValue, Int) throws -> T) throws -> [T] {
         guard let value = values[name] else {
             throw ToolFailure("\(tool) needs the argument '\(name)' (\(what)).")
         }
@@ -77,13 +77,12 @@ struct Arguments {
         return texts
     }
 
-    static func kind(of value: Value) -> String {
+    static func kind(of value: JSONValue) -> String {
         switch value {
         case .null: "null"
         case .bool: "a boolean"
         case .int, .double: "a number"
         case .string: "a string"
-        case .data: "binary data"
         case .array: "an array"
         case .object: "an object"
         }

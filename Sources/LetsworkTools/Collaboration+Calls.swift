@@ -1,27 +1,29 @@
 import Foundation
 import LetsworkReview
-import MCP
+import LetsworkProtocol
 
 /// A tool's answer: text for the agent to read, and the same facts as structured content.
 struct ToolOutput {
     var text: String
-    var structured: Value?
+    var structured: JSONValue?
 }
 
 extension Collaboration {
     /// Runs tool `name` for `caller`. Refusals and failures come back as results with
     /// `isError: true` and a sentence saying what to do; an unknown tool is a protocol error.
-    /// - Throws: `MCPError.invalidParams` for a tool that does not exist.
-    public func call(_ name: String, arguments: [String: Value]?, as caller: Caller) async throws -> CallTool.Result {
-        guard ToolCatalog.names.contains(name) else {
-            throw MCPError.invalidParams("Unknown tool '\(name)'. letswork's tools are: \(ToolCatalog.names.joined(separator: ", ")).")
+    /// - Throws: `RPCError.invalidParams` for a tool that does not exist.
+    public func call(_ name: String, arguments: [String: JSONValue]?, as caller: Caller) async throws(RPCError) -> ToolResult {
+        guard let entry = ToolCatalog.byName[name] else {
+            throw .invalidParams("Unknown tool '\(name)'. letswork's tools are: \(ToolCatalog.names.joined(separator: ", ")).")
         }
         locks.touch(caller.id)
         hooks.feed(FeedEvent(kind: .call, message: "\(self.name(of: caller)) called \(name)"))
         let arguments = Arguments(tool: name, arguments)
         do {
-            let output = try await run(name, arguments, caller)
-            return CallTool.Result(content: [.text(text: output.text, annotations: nil, _meta: nil)], structuredContent: output.structured, isError: false)
+            let output = try await PageBudget.$bytes.withValue(entry.pages.budget) {
+                try await entry.run(self, arguments, caller)
+            }
+            return ToolResult(text: [output.text], structuredContent: output.structured, isError: false)
         } catch let failure as ToolFailure {
             return failed(failure.message)
         } catch let error as ReviewError {
@@ -32,34 +34,15 @@ extension Collaboration {
         }
     }
 
-    private func run(_ name: String, _ arguments: Arguments, _ caller: Caller) async throws -> ToolOutput {
-        switch name {
-        case "list_files": return try listFiles(arguments, caller)
-        case "read_file": return try readFile(arguments, caller)
-        case "read_multiple_files": return try readMultipleFiles(arguments, caller)
-        case "edit_file": return try await editFile(arguments, caller)
-        case "submit_change": return try await submitChange(arguments, caller)
-        case "search_files": return try searchFiles(arguments, caller)
-        case "find_files": return try findFiles(arguments, caller)
-        case "write_file": return try await writeFile(arguments, caller)
-        case "lock_file": return try await lockFile(arguments, caller)
-        case "unlock_file": return try await unlockFile(arguments, caller)
-        case "force_unlock": return try await forceUnlock(arguments, caller)
-        case "get_status": return try await status(caller)
-        case "get_notifications": return try notifications(caller)
-        case "get_pending_changes": return try pendingChanges(arguments, caller)
-        case "my_pending_changes": return try myChanges(caller)
-        case "approve_change": return try approve(arguments, caller)
-        case "reject_change": return try reject(arguments, caller)
-        case "set_display_name": return try await setDisplayName(arguments, caller)
-        default: return ping(caller)
-        }
+    /// The tools as `caller` sees them in `tools/list`.
+    public func tools(for caller: Caller, _ presentation: ToolPresentation = ToolPresentation()) -> [ToolDescription] {
+        ToolCatalog.entries.map { $0.description(for: caller, presentation) }
     }
 
     /// An error result whose text never carries the host's absolute paths.
-    func failed(_ message: String) -> CallTool.Result {
+    func failed(_ message: String) -> ToolResult {
         let safe = redact(message)
-        return CallTool.Result(content: [.text(text: safe, annotations: nil, _meta: nil)], structuredContent: ["error": .string(safe)], isError: true)
+        return ToolResult(text: [safe], structuredContent: ["error": .string(safe)], isError: true)
     }
 
     func redact(_ text: String) -> String {

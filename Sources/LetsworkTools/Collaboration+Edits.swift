@@ -1,6 +1,6 @@
 import Foundation
 import LetsworkReview
-import MCP
+import LetsworkProtocol
 
 extension Collaboration {
     /// edit_file: exact-text replacements applied in order. A guest's edit becomes a pending
@@ -41,7 +41,7 @@ extension Collaboration {
             let lines = edit.lines.prefix(10).map(String.init).joined(separator: ", ") + (edit.lines.count > 10 ? ", …" : "")
             return "edit \(index + 1): line\(edit.lines.count == 1 ? "" : "s") \(lines)"
         }.joined(separator: "; ")
-        var structured: [String: Value] = [
+        var structured: [String: JSONValue] = [
             "path": .string(path.value), "dry_run": .bool(dryRun), "size": .int(after.count),
             "edits": .array(applied.map { .object(["lines": .array($0.lines.map { .int($0) })]) }),
         ]
@@ -56,7 +56,7 @@ extension Collaboration {
             let diff = try store.previewDiff(of: path, from: origin, to: after, executable: file.executable)?.patch ?? ""
             structured["diff"] = diff.utf8.count <= ResultPage<String>.budget ? .string(diff) : .null
             let shown = diff.utf8.count <= ResultPage<String>.budget
-                ? diff : String(diff.prefix(utf8: ResultPage<String>.budget)) + "\n[letswork: the diff is longer than 90 KB; only its start is shown]\n"
+                ? diff : String(diff.prefix(utf8: ResultPage<String>.budget)) + "\n[letswork: the diff is longer than \(Self.size(ResultPage<String>.budget)); only its start is shown]\n"
             return ToolOutput(text: "Dry run: nothing was changed. The diff against \(against) (\(wherePlaced)):\n\n" + shown, structured: .object(structured))
         }
         if caller.isHost {

@@ -1,6 +1,6 @@
 import Foundation
 import LetsworkReview
-import MCP
+import LetsworkProtocol
 
 extension Collaboration {
     struct ListedEntry {
@@ -82,7 +82,7 @@ extension Collaboration {
         if truncated { lines.append("… stopped after \(Self.listingLimit) entries; list a subfolder to see more.") }
         // The entries travel once, as text (one per line); structured content describes the
         // listing rather than repeating it, which would double every listing's size.
-        let structured: Value = ["path": .string(folder.isEmpty ? "." : folder), "recursive": .bool(recursive),
+        let structured: JSONValue = ["path": .string(folder.isEmpty ? "." : folder), "recursive": .bool(recursive),
                                  "truncated": .bool(truncated), "count": .int(entries.count),
                                  "offset": .int(page.start), "returned": .int(page.items.count),
                                  "next_offset": page.next.map { .int($0) } ?? .null,

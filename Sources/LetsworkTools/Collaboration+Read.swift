@@ -1,6 +1,6 @@
 import Foundation
 import LetsworkReview
-import MCP
+import LetsworkProtocol
 
 extension Collaboration {
     /// A text file as one caller sees it: the host's working tree, or their own pending change.
@@ -16,7 +16,7 @@ extension Collaboration {
             pending.map { "your pending change \($0.changeID), revision \($0.revision)" } ?? "the host's working tree"
         }
 
-        var structuredVersion: [String: Value] {
+        var structuredVersion: [String: JSONValue] {
             ["version": .string(pending == nil ? "host" : "pending"), "change_id": (pending?.changeID).value,
              "revision": pending.map { .int($0.revision) } ?? .null]
         }
@@ -117,7 +117,7 @@ extension Collaboration {
         if !whole {
             notes.append(lines.isEmpty ? "\(path) is empty" : "lines \(page.start + 1)–\(page.items.endIndex) of \(lines.count) of \(path)")
         }
-        if cutLine { notes.append("line \(page.start + 1) is longer than 90 KB: only its first 90 KB are shown") }
+        if cutLine { notes.append("line \(page.start + 1) is longer than \(Self.size(ResultPage<Substring>.budget)): only its first \(Self.size(ResultPage<Substring>.budget)) are shown") }
         if let next = page.next { notes.append("more follows: call read_file with path=\"\(path)\" and offset=\(next + 1) to read on") }
         if file.pending != nil { notes.append("this is \(file.version), not yet on the host's disk; version=\"host\" reads the host's file") }
         if !whole, page.next == nil, let last = lines.last, !last.hasSuffix("\n") { notes.append("the file ends without a newline") }
@@ -126,7 +126,7 @@ extension Collaboration {
             if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
             text += "[letswork: " + notes.joined(separator: "; ") + "]"
         }
-        var structured: [String: Value] = [
+        var structured: [String: JSONValue] = [
             "path": .string(path.value), "size": .int(file.text.utf8.count), "lines": .int(lines.count),
             "first_line": .int(page.items.isEmpty ? 0 : page.start + 1), "last_line": .int(page.items.endIndex),
             "more": .bool(page.next != nil), "next_offset": page.next.map { .int($0 + 1) } ?? .null, "truncated_line": .bool(cutLine),
@@ -149,11 +149,11 @@ extension Collaboration {
         }
         let choice = try versionChoice(arguments)
         var sections: [String] = []
-        var files: [Value] = []
+        var files: [JSONValue] = []
         var used = 0
         for name in raw {
             var section: String
-            var entry: [String: Value] = ["path": .string(name)]
+            var entry: [String: JSONValue] = ["path": .string(name)]
             do {
                 let path = try sandbox.check(name)
                 let file = try seenFile(path, by: caller, choice: choice)

@@ -1,6 +1,6 @@
 import Foundation
 import LetsworkReview
-import MCP
+import LetsworkProtocol
 
 extension Collaboration {
     struct PendingSummary: StructuredContent {
@@ -14,7 +14,7 @@ extension Collaboration {
         let status: String?
         let diff: String
 
-        var structured: Value {
+        var structured: JSONValue {
             ["change_id": .string(change_id), "proposer": .string(proposer), "summary": summary.value,
              "revision": .int(revision), "paths": paths.structured, "additions": .int(additions),
              "deletions": .int(deletions), "status": status.value, "diff": .string(diff)]
@@ -80,7 +80,7 @@ extension Collaboration {
         let merged: Bool?
         let conflicting_paths: [String]?
 
-        var structured: Value {
+        var structured: JSONValue {
             ["change_id": .string(change_id), "state": .string(state), "revision": .int(revision),
              "paths": paths.structured, "summary": summary.value, "reason": reason.value,
              "merged": merged.map { .bool($0) } ?? .null, "conflicting_paths": conflicting_paths.map(\.structured) ?? .null]

@@ -1,6 +1,6 @@
 import Foundation
 import LetsworkReview
-import MCP
+import LetsworkProtocol
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,8 +10,8 @@ import Darwin
 extension Collaboration {
     /// The most hits one search collects (and paginates); beyond it only the count goes on.
     static let searchHitLimit = 100_000
-    /// More hits than one page can show (a page is ~90 KB and every hit renders to 4+ bytes).
-    static let searchPageHits = 25_000
+    /// More hits than one page can show: every hit renders to 4+ bytes.
+    static var searchPageHits: Int { ResultPage<String>.budget / 4 }
 
     /// The files a guest may see under the root: not ignored by .gitignore, not secret, not
     /// links, in path order. The same enumeration feeds search_files and find_files.
@@ -38,8 +38,8 @@ extension Collaboration {
         let paths = try visibleFiles().filter { path in
             (include.map { $0.contains { $0.matches(path) } } ?? true) && !(exclude?.contains { $0.matches(path) } ?? false)
         }
-        // Only the hits up to this page can be shown: collect those (a page of ~90 KB holds at
-        // most ~25,000 lines) and count the rest, so a search matching every line of a large
+        // Only the hits up to this page can be shown: collect those (a page holds at most a
+        // quarter of its budget in lines) and count the rest, so a search matching every line of a large
         // tree costs a page's memory, not the whole result's (4 such searches at once held
         // 187 MB in a soak before this).
         let window = min(Self.searchHitLimit, offset + (limit.map { min($0, Self.searchPageHits) } ?? Self.searchPageHits))
@@ -71,7 +71,7 @@ extension Collaboration {
             if let next { note += "; more follows: call search_files again with the same arguments and offset=\(next)" }
             text += "\n" + note + "]"
         }
-        let structured: Value = [
+        let structured: JSONValue = [
             "pattern": .string(pattern), "regex": .bool(regex), "case_sensitive": .bool(caseSensitive),
             "total": .int(total), "listed": .int(hits.count), "files_with_matches": .int(files), "files_searched": .int(searched),
             "offset": .int(page.start), "returned": .int(page.items.count), "next_offset": next.map { .int($0) } ?? .null,

@@ -1,16 +1,29 @@
-import MCP
+import LetsworkProtocol
+
+/// One participant's view of the session as an MCP service: the instructions for their role,
+/// the tools, and tool calls made as them. The server makes one per bearer token.
+public struct ParticipantService: MCPService {
+    public let collaboration: Collaboration
+    public let caller: Caller
+    public let instructions: String
+    public let tools: [ToolDescription]
+
+    public init(_ collaboration: Collaboration, caller: Caller, presentation: ToolPresentation = ToolPresentation()) {
+        self.collaboration = collaboration
+        self.caller = caller
+        instructions = collaboration.instructions(for: caller)
+        tools = collaboration.tools(for: caller, presentation)
+    }
+
+    public func callTool(_ name: String, arguments: [String: JSONValue], client: ClientContext) async throws(RPCError) -> ToolResult {
+        try await collaboration.call(name, arguments: arguments, as: caller)
+    }
+}
 
 extension Collaboration {
-    /// An MCP server (not started) whose tools act as `caller`, with instructions for that role.
-    public func makeServer(for caller: Caller) async -> Server {
-        let server = Server(name: "letswork", version: "0.1.0", title: "letswork",
-                            instructions: instructions(for: caller),
-                            capabilities: .init(tools: .init(listChanged: false)))
-        await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: ToolCatalog.tools) }
-        await server.withMethodHandler(CallTool.self) { [self] parameters in
-            try await call(parameters.name, arguments: parameters.arguments, as: caller)
-        }
-        return server
+    /// The MCP service `caller` is answered by.
+    public func service(for caller: Caller, presentation: ToolPresentation = ToolPresentation()) -> ParticipantService {
+        ParticipantService(self, caller: caller, presentation: presentation)
     }
 
     func instructions(for caller: Caller) -> String {

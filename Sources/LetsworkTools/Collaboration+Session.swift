@@ -1,6 +1,6 @@
 import Foundation
 import LetsworkReview
-import MCP
+import LetsworkProtocol
 
 extension Collaboration {
     func status(_ caller: Caller) async throws -> ToolOutput {
@@ -14,7 +14,7 @@ extension Collaboration {
                      "Pending changes: \(pending)"]
         lines.append("Connected: " + (participants.filter(\.connected).map { "\($0.name) (\($0.role))" }.joined(separator: ", ").nonEmpty ?? "nobody else"))
         lines.append("Locks: " + (held.map { "\($0.path) by \($0.holderName) (\(Self.ago(now - $0.since)))" }.joined(separator: "; ").nonEmpty ?? "none"))
-        let structured: Value = [
+        let structured: JSONValue = [
             "project": .string(store.displayName), "branch": branch.value,
             "you": ["name": .string(name(of: caller)), "role": .string(caller.role.rawValue)],
             "pending_changes": .int(pending), "participants": participants.structured, "locks": held.structured,
@@ -32,7 +32,7 @@ extension Collaboration {
         // (pending, conflicting, approved, merged, rejected), so an agent need not parse messages.
         let states: [String: String] = caller.isHost || !events.contains(where: { $0.changeID != nil }) ? [:]
             : Dictionary(try store.changes(proposedBy: caller.id).map { ($0.id, Self.state(of: $0)) }, uniquingKeysWith: { first, _ in first })
-        let structured = events.map { event -> Value in
+        let structured = events.map { event -> JSONValue in
             guard case .object(var object) = event.structured else { return event.structured }
             object["state"] = event.changeID.flatMap { states[$0] }.value
             return .object(object)

@@ -1,7 +1,7 @@
 import Foundation
 import LetsworkReview
 import Logging
-import MCP
+import LetsworkProtocol
 import Synchronization
 
 /// One letswork session's shared state, as the MCP tools see it: the review engine, the path

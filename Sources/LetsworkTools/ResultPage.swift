@@ -1,9 +1,9 @@
-/// Keeps every tool result readable by an agent: Claude Code refuses tool results over 25,000
-/// tokens by default (about 100 KB of text), so longer output is split into pages, each ending
+/// Keeps every tool result readable by an agent: longer output is split into pages, each ending
 /// with the exact call that fetches the next one. Nothing is ever cut without saying so.
 struct ResultPage<Item> {
-    /// The text budget of one page, in UTF-8 bytes: under 100 KB with room for headers and hints.
-    static var budget: Int { 90_000 }
+    /// The text budget of one page, in UTF-8 bytes, as the running tool's catalog entry sets it
+    /// (``ToolEntry/Pages``), with room left for headers and hints.
+    static var budget: Int { PageBudget.bytes }
 
     /// The items on this page, from `start` (an index into the whole list).
     let items: ArraySlice<Item>

@@ -1,47 +1,47 @@
 import LetsworkReview
-import MCP
+import LetsworkProtocol
 
-/// Builds tool results' structured content directly as MCP `Value`s.
+/// Builds tool results' structured content directly as MCP `JSONValue`s.
 ///
-/// Why not `Value(someCodable)`: the SDK implements it as a JSON encode then decode, and its
+/// Why not `JSONValue(someCodable)`: the SDK implements it as a JSON encode then decode, and its
 /// decoder compiles a regular expression for every string it meets (to spot data URLs,
 /// `Data.isDataURL` in swift-sdk 0.12.1), about 30 µs a string here. (For the same reason the
 /// server answers `tools/call` itself rather than through the SDK's handler: DirectToolCall.)
 protocol StructuredContent {
-    var structured: Value { get }
+    var structured: JSONValue { get }
 }
 
 extension Optional where Wrapped == String {
-    var value: Value { map { .string($0) } ?? .null }
+    var value: JSONValue { map { .string($0) } ?? .null }
 }
 
 extension Optional where Wrapped == Int {
-    var value: Value { map { .int($0) } ?? .null }
+    var value: JSONValue { map { .int($0) } ?? .null }
 }
 
 extension Array where Element: StructuredContent {
-    var structured: Value { .array(map(\.structured)) }
+    var structured: JSONValue { .array(map(\.structured)) }
 }
 
 extension Array where Element == String {
-    var structured: Value { .array(map { .string($0) }) }
+    var structured: JSONValue { .array(map { .string($0) }) }
 }
 
 extension LockTable.Lock: StructuredContent {
-    var structured: Value {
+    var structured: JSONValue {
         ["path": .string(path), "holder": .string(holderName), "holder_id": .string(holderID), "since": .int(Int(since))]
     }
 }
 
 extension Collaboration.Participant: StructuredContent {
-    var structured: Value {
+    var structured: JSONValue {
         ["id": .string(id), "name": .string(name), "role": .string(role), "connected": .bool(connected),
          "last_seen_seconds_ago": lastSeenSecondsAgo.map { Int($0) }.value]
     }
 }
 
 extension Inbox.Event: StructuredContent {
-    var structured: Value {
+    var structured: JSONValue {
         ["time": .int(Int(time)), "kind": .string(kind), "message": .string(message), "change_id": changeID.value]
     }
 }

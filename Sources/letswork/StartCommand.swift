@@ -47,6 +47,9 @@ struct StartCommand: AsyncParsableCommand {
     @Flag(help: "Show every tool call and refused request in the feed.")
     var debug = false
 
+    @Flag(name: .customLong("no-confirm"), help: "Do not ask your agent to have you confirm each approve, reject and force unlock before it calls them.")
+    var noConfirm = false
+
     @Flag(help: "Keep the tokens of this repository's last session (after a crash or restart), so the guest's registration keeps working.")
     var resume = false
 

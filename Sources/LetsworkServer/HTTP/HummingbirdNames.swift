@@ -1,9 +1,7 @@
 import HTTPTypes
 import Hummingbird
 
-// Hummingbird re-exports `Request` and `Response`, and the MCP SDK declares generic `Request<M>`
-// and `Response<M>` too; this file imports only Hummingbird so the names below are unambiguous
-// in the files that import both.
+// Hummingbird calls its types `Request` and `Response`; these names say which side each is on.
 
 /// An HTTP request as Hummingbird delivers it.
 typealias IncomingRequest = Request

@@ -1,69 +1,52 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import MCP
+import LetsworkProtocol
 
-/// Builds the HTTP responses the endpoint sends.
+/// The HTTP responses of `/mcp`: every refusal is a JSON-RPC error body (so a client always gets
+/// a message it can show), with the HTTP status the refusal calls for.
 enum Reply {
-    /// A refusal with a JSON-RPC-shaped body (`{"jsonrpc":"2.0","id":null,"error":{…}}`), so an MCP
-    /// client shows `message` to its user, and a person reading it with curl knows what to do.
+    /// A JSON-RPC error for a request this layer refuses before dispatch, under `id` (null when
+    /// the request's id is not known yet).
     static func problem(
         _ status: HTTPResponse.Status,
         _ message: String,
-        code: Int = -32600,
+        code: Int = RPCError.invalidRequestCode,
+        id: JSONValue = .null,
         headers extra: HTTPFields = [:]
     ) -> OutgoingResponse {
-        let body: [String: Any] = [
-            "jsonrpc": "2.0",
-            "id": NSNull(),
-            "error": ["code": code, "message": message] as [String: Any],
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
         var headers = extra
         headers[.contentType] = "application/json"
-        return OutgoingResponse(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let body = RPCResponse.failure(id: id, error: RPCError(code: code, message: message))
+        return OutgoingResponse(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// Converts the SDK transport's reply into a Hummingbird response, adding the session id.
-    ///
-    /// - Parameter eventStream: Frame a JSON body as one SSE `message` event instead.
-    static func from(_ reply: MCP.HTTPResponse, sessionID: String?, eventStream: Bool) -> OutgoingResponse {
-        var headers = HTTPFields()
-        for (name, value) in reply.headers {
-            guard let fieldName = HTTPField.Name(name), fieldName != .mcpSessionID else { continue }
-            headers[fieldName] = value
-        }
-        if let sessionID {
-            headers[.mcpSessionID] = sessionID
-        }
-        let status = HTTPResponse.Status(code: reply.statusCode)
+    /// A JSON-RPC error from the protocol layer, with the HTTP status its code maps to.
+    static func failure(_ failure: RPCFailure, sessionID: String? = nil, eventStream: Bool = false) -> OutgoingResponse {
+        message(RPCResponse.failure(id: failure.id, error: failure.error), status: failure.error.httpStatus,
+                sessionID: sessionID, eventStream: eventStream)
+    }
 
-        switch reply {
-        case .data(let data, _) where eventStream:
+    /// A JSON-RPC response, as JSON or as one SSE event.
+    static func message(_ data: Data, status: Int = 200, sessionID: String?, eventStream: Bool) -> OutgoingResponse {
+        var headers = HTTPFields()
+        if let sessionID { headers[.mcpSessionID] = sessionID }
+        if eventStream {
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache, no-transform"
-            return OutgoingResponse(status: status, headers: headers, body: .init(byteBuffer: sseMessage(data)))
-
-        case .stream(let stream, _):
-            return OutgoingResponse(
-                status: status,
-                headers: headers,
-                body: ResponseBody { writer in
-                    for try await chunk in stream {
-                        try await writer.write(ByteBuffer(bytes: chunk))
-                    }
-                    try await writer.finish(nil)
-                }
-            )
-
-        default:
-            let body = reply.bodyData.map { ResponseBody(byteBuffer: ByteBuffer(bytes: $0)) } ?? ResponseBody()
-            return OutgoingResponse(status: status, headers: headers, body: body)
+            return OutgoingResponse(status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: sseMessage(data)))
         }
+        headers[.contentType] = "application/json"
+        return OutgoingResponse(status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// One SSE `message` event; every line of the payload gets its own `data:` prefix, so even a
-    /// pretty-printed JSON body stays one event.
+    /// A notification or a client's response: nothing to answer.
+    static func accepted(sessionID: String?) -> OutgoingResponse {
+        var headers = HTTPFields()
+        if let sessionID { headers[.mcpSessionID] = sessionID }
+        return OutgoingResponse(status: .accepted, headers: headers)
+    }
+
     static func sseMessage(_ data: Data) -> ByteBuffer {
         var text = "event: message\n"
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {

@@ -6,9 +6,10 @@ import ServiceLifecycle
 /// The HTTP face of a letswork session: MCP Streamable HTTP at `/mcp` on `127.0.0.1`, behind
 /// bearer tokens.
 ///
-/// Each client session gets its own MCP `Server`, made by the ``MCPSessionFactory`` for the
-/// principal whose token sent `initialize`; every later request on that session must carry a
-/// token of the same principal. Replies always travel in the response to their POST.
+/// Both MCP eras: 2026-07-28 clients send self-contained requests; earlier clients open a
+/// session with `initialize`, and every later request on it must carry a token of the same
+/// principal. Each principal is answered by the ``MCPDispatcher`` the ``ParticipantFactory``
+/// makes for it. Replies always travel in the response to their POST.
 ///
 /// It is a `Service`: run it in a `ServiceGroup` (next to the tunnel) so SIGINT/SIGTERM shut it
 /// down gracefully, or call ``stop()``.
@@ -47,12 +48,12 @@ public final class SessionHTTPServer: Service, Sendable {
     ///   - configuration: Port, public hostnames, limits.
     ///   - tokens: Who may connect, and as whom. Consulted on every request, so revocations take
     ///     effect at once.
-    ///   - factory: Makes the MCP server of each new session.
+    ///   - factory: Makes each principal's dispatcher.
     ///   - logger: Where the server logs (it never logs a token).
     public init(
         configuration: Configuration,
         tokens: TokenRegistry,
-        factory: some MCPSessionFactory,
+        factory: some ParticipantFactory,
         logger: Logger
     ) {
         self.configuration = configuration

@@ -61,6 +61,9 @@ public enum ConnectionEvent: Sendable, Equatable {
     /// A request was refused (no token, wrong or revoked token, foreign Host/Origin, someone
     /// else's session).
     case refused(RefusedRequest)
+    /// A principal's first request with a 2026-07-28 client (which opens no session), or its
+    /// first with a different client.
+    case statelessClient(principal: Principal, clientName: String?, protocolVersion: String)
 }
 
 /// When a principal was last heard from, for `get_status` and the host's terminal.

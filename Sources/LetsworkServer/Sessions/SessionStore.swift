@@ -1,19 +1,18 @@
 import Foundation
 import Logging
-import MCP
+import LetsworkProtocol
 
 /// The live MCP sessions and who was last seen when.
 ///
 /// One actor holds every map the request path touches, so a request costs one hop here for its
-/// session lookup and presence update. Ending a session removes it from the map first and then
-/// stops its `Server` (which closes its transport), so no request can reach a half-closed session.
+/// session lookup and presence update. Sessions exist only for clients of the handshake era
+/// (2025-11-25 and earlier); 2026-07-28 clients are stateless and leave only their presence.
 actor SessionStore {
     struct Session: Sendable {
         let summary: SessionSummary
-        let server: MCP.Server
-        let transport: StatelessHTTPServerTransport
-        /// The factory's direct `tools/call` handler, if it offers one.
-        var toolCall: ToolCallHandler? = nil
+        /// What the client said of itself in `initialize`; every request of the session is
+        /// dispatched with it.
+        let client: ClientContext
         var lastActivity: Date
     }
 
@@ -24,11 +23,14 @@ actor SessionStore {
     }
 
     private var sessions: [String: Session] = [:]
-    /// JSON-RPC request ids awaiting their reply, per session. The SDK's transport keeps one
-    /// waiter per id, so a second request with an id still in flight would replace the first
-    /// one's waiter and leave it hanging for good (and graceful shutdown with it).
+    /// JSON-RPC request ids awaiting their reply, per session: a second request with an id still
+    /// in flight is refused, as JSON-RPC ids must be unique among a session's open requests.
     private var inFlight: [String: Set<String>] = [:]
     private var lastSeen: [String: (principal: Principal, date: Date)] = [:]
+    /// Each principal's dispatcher, made once by the factory (see ``dispatcher(for:making:)``).
+    private var dispatchers: [String: MCPDispatcher] = [:]
+    /// The client each principal last spoke 2026-07-28 with, so the feed names a new one once.
+    private var statelessClients: [String: String] = [:]
     private(set) var hostPolicy: HostPolicy
     private var accepting = true
     private let continuation: AsyncStream<ConnectionEvent>.Continuation
@@ -100,12 +102,28 @@ actor SessionStore {
             "MCP session ended",
             metadata: ["principal": "\(session.summary.principal.id)", "reason": "\(reason)"]
         )
-        await session.server.stop()
         return session.summary
     }
 
     /// Ends every session of one principal.
+    /// The dispatcher for `principal`, made by `make` the first time.
+    func dispatcher(for principal: Principal, making make: @Sendable (Principal) async throws -> MCPDispatcher) async throws -> MCPDispatcher {
+        if let known = dispatchers[principal.id] { return known }
+        let made = try await make(principal)
+        dispatchers[principal.id] = made
+        return made
+    }
+
+    /// Records a 2026-07-28 request's client; the feed hears of each new client of a principal.
+    func statelessRequest(from principal: Principal, client: ClientContext) {
+        let name = "\(client.clientName ?? "unknown client") \(client.clientVersion ?? "")"
+        guard statelessClients.updateValue(name, forKey: principal.id) != name else { return }
+        continuation.yield(.statelessClient(principal: principal, clientName: client.clientName, protocolVersion: client.protocolVersion))
+    }
+
     func endAll(of principalID: String, reason: SessionEndReason) async {
+        dispatchers[principalID] = nil
+        statelessClients[principalID] = nil
         for id in sessions.values.filter({ $0.summary.principal.id == principalID }).map(\.summary.id) {
             await end(id, reason: reason)
         }

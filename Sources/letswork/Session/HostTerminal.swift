@@ -48,6 +48,8 @@ enum HostTerminal {
             line("👋 \(session.principal.displayName) disconnected")
         case .refused(let request):
             if debug { line("⛔ refused a request (\(request.status)): \(request.reason)") }
+        case .statelessClient(let principal, let clientName, let version):
+            line("👤 \(principal.displayName) (\(principal.role)) is here" + (clientName.map { " with \($0)" } ?? "") + " (MCP \(version))")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LetsworkProtocol
 import LetsworkReview
 import LetsworkServer
 import LetsworkTools
@@ -33,14 +34,10 @@ struct Session {
         let caller: @Sendable (Principal) -> Caller = { principal in
             Caller(id: principal.id, role: Self.role(principal.role), initialName: principal.displayName)
         }
-        // The SDK's Server answers initialize, tools/list and ping; tools/call goes straight to
-        // the tools (see DirectToolCall in LetsworkServer for why), with the same caller.
-        let factory = ClosureSessionFactory({ principal in
-            await collaboration.makeServer(for: caller(principal))
-        }, toolCalls: { principal in
-            let who = caller(principal)
-            return { name, arguments in try await collaboration.call(name, arguments: arguments, as: who) }
-        })
+        let presentation = ToolPresentation(confirmDecisions: !command.noConfirm)
+        let factory = ClosureParticipantFactory { principal in
+            MCPDispatcher(server: Letswork.serverInfo, service: collaboration.service(for: caller(principal), presentation: presentation))
+        }
         let publicHost = command.publicURL.flatMap { URL(string: $0)?.host }
         let server = SessionHTTPServer(
             configuration: .init(port: command.port, publicHostnames: publicHost.map { [$0] } ?? []),

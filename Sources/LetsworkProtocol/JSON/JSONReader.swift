@@ -1,40 +1,50 @@
-import MCP
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Reads one JSON document (RFC 8259) into MCP `Value`s in a single pass over its bytes.
+/// Reads one JSON document (RFC 8259) into ``JSONValue``s in a single pass over its bytes: the
+/// one JSON scanner of letswork, for the server's requests and the proxy's relayed messages.
 ///
-/// Why: `tools/call` requests are decoded on every tool call, and Foundation's `JSONDecoder`
-/// (through `Decodable`, trying each JSON type in turn and throwing for each miss) was the
-/// largest single cost of a small call on the server's CPU profile. This reader is strict and
-/// small: anything it does not accept — invalid JSON, invalid UTF-8, a lone surrogate escape,
-/// a duplicate key, nesting deeper than ``maximumDepth`` — gives nil, and the caller hands the
-/// message to the SDK, whose decoder answers with the proper JSON-RPC error.
+/// Why not `JSONDecoder`: every request is decoded on the hot path, and `Decodable` (trying each
+/// JSON type in turn and throwing for each miss) was the largest single cost of a small call on
+/// the server's CPU profile. The reader is strict: invalid JSON, invalid UTF-8, a lone surrogate
+/// escape, a duplicate key or nesting deeper than ``maximumDepth`` gives nil.
 ///
-/// Numbers follow `JSONDecoder`'s reading as the tools saw it before: a number with an exact
-/// `Int` value (`3`, `3.0`, `3e2`) is `.int`, any other is `.double`. Strings stay strings (the
-/// SDK's own `Value` decoder turns `data:` URLs into `.data`; tool arguments never want that).
-struct JSONReader {
-    static let maximumDepth = 64
+/// A caller that needs only part of a large message (the proxy reads a message's `id`, `method`
+/// and `_meta`, never a 1 MB file's content) names the members to keep; the others are checked
+/// as JSON but never built.
+public struct JSONReader {
+    public static let maximumDepth = 64
+
+    /// Which object members to build: given the member's depth (1 for the top-level object's
+    /// members) and key, whether to keep it. Skipped members are still validated.
+    public typealias MemberFilter = (_ depth: Int, _ key: String) -> Bool
 
     /// The document in `bytes`, or nil when it is not a JSON document this reader accepts.
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> Value? {
-        var reader = JSONReader(bytes: bytes.bindMemory(to: UInt8.self))
+    public static func parse(_ bytes: UnsafeRawBufferPointer, keeping filter: MemberFilter? = nil) -> JSONValue? {
+        var reader = JSONReader(bytes: bytes.bindMemory(to: UInt8.self), filter: filter)
         guard let value = reader.value(depth: 0) else { return nil }
         reader.skipWhitespace()
-        // Not a ternary: `Value` is ExpressibleByNilLiteral, so `nil` there would become `.null`.
+        // Not a ternary: `JSONValue` is ExpressibleByNilLiteral, so `nil` there would become `.null`.
         guard reader.index == reader.bytes.count else { return nil }
         return value
     }
 
+    /// The document in `data`, or nil when it is not a JSON document this reader accepts.
+    public static func parse(_ data: Data, keeping filter: MemberFilter? = nil) -> JSONValue? {
+        data.withUnsafeBytes { parse($0, keeping: filter) }
+    }
+
     private let bytes: UnsafeBufferPointer<UInt8>
+    private let filter: MemberFilter?
     private var index = 0
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, filter: MemberFilter?) {
         self.bytes = bytes
+        self.filter = filter
     }
 
     private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -43,13 +53,13 @@ struct JSONReader {
         while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
     }
 
-    private mutating func value(depth: Int) -> Value? {
+    private mutating func value(depth: Int) -> JSONValue? {
         skipWhitespace()
         guard let byte = current else { return nil }
         switch byte {
         case UInt8(ascii: "{"): return depth < Self.maximumDepth ? object(depth: depth + 1) : nil
         case UInt8(ascii: "["): return depth < Self.maximumDepth ? array(depth: depth + 1) : nil
-        case UInt8(ascii: "\""): return string().map(Value.string)
+        case UInt8(ascii: "\""): return string().map(JSONValue.string)
         case UInt8(ascii: "t"): return literal("true", .bool(true))
         case UInt8(ascii: "f"): return literal("false", .bool(false))
         case UInt8(ascii: "n"): return literal("null", .null)
@@ -57,16 +67,17 @@ struct JSONReader {
         }
     }
 
-    private mutating func literal(_ word: StaticString, _ value: Value) -> Value? {
+    private mutating func literal(_ word: StaticString, _ value: JSONValue) -> JSONValue? {
         let count = word.utf8CodeUnitCount
         guard bytes.count - index >= count, memcmp(bytes.baseAddress! + index, word.utf8Start, count) == 0 else { return nil }
         index += count
         return value
     }
 
-    private mutating func object(depth: Int) -> Value? {
+    private mutating func object(depth: Int) -> JSONValue? {
         index += 1  // {
-        var members: [String: Value] = [:]
+        var members: [String: JSONValue] = [:]
+        var skipped: Set<String> = []
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             index += 1
@@ -78,7 +89,14 @@ struct JSONReader {
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { return nil }
             index += 1
-            guard let member = value(depth: depth), members.updateValue(member, forKey: key) == nil else { return nil }
+            guard members[key] == nil, !skipped.contains(key) else { return nil }  // a duplicate key
+            if let filter, !filter(depth, key) {
+                guard skipValue(depth: depth) else { return nil }
+                skipped.insert(key)
+            } else {
+                guard let member = value(depth: depth) else { return nil }
+                members[key] = member
+            }
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): index += 1
@@ -88,9 +106,69 @@ struct JSONReader {
         }
     }
 
-    private mutating func array(depth: Int) -> Value? {
+    /// Checks the value at `index` as JSON and moves past it without building it: nesting, string
+    /// escapes and number syntax are checked; the bytes of strings are not decoded.
+    private mutating func skipValue(depth: Int) -> Bool {
+        skipWhitespace()
+        guard let byte = current else { return false }
+        switch byte {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < Self.maximumDepth else { return false }
+            let closing = byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            index += 1
+            skipWhitespace()
+            if current == closing { index += 1; return true }
+            while true {
+                if closing == UInt8(ascii: "}") {
+                    skipWhitespace()
+                    guard current == UInt8(ascii: "\""), skipString() else { return false }
+                    skipWhitespace()
+                    guard current == UInt8(ascii: ":") else { return false }
+                    index += 1
+                }
+                guard skipValue(depth: depth + 1) else { return false }
+                skipWhitespace()
+                if current == UInt8(ascii: ",") { index += 1; continue }
+                guard current == closing else { return false }
+                index += 1
+                return true
+            }
+        case UInt8(ascii: "\""): return skipString()
+        case UInt8(ascii: "t"): return literal("true", .null) != nil
+        case UInt8(ascii: "f"): return literal("false", .null) != nil
+        case UInt8(ascii: "n"): return literal("null", .null) != nil
+        default: return number() != nil
+        }
+    }
+
+    /// Moves past the string at `index`, checking its escapes and that it has no raw control
+    /// characters.
+    private mutating func skipString() -> Bool {
+        index += 1  // "
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""): return true
+            case UInt8(ascii: "\\"):
+                guard let escaped = current else { return false }
+                index += 1
+                switch escaped {
+                case UInt8(ascii: "u"): guard hexUnit() != nil else { return false }
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): break
+                default: return false
+                }
+            case 0..<0x20: return false
+            default: break
+            }
+        }
+        return false
+    }
+
+    private mutating func array(depth: Int) -> JSONValue? {
         index += 1  // [
-        var elements: [Value] = []
+        var elements: [JSONValue] = []
         skipWhitespace()
         if current == UInt8(ascii: "]") {
             index += 1
@@ -189,7 +267,7 @@ struct JSONReader {
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
-    private mutating func number() -> Value? {
+    private mutating func number() -> JSONValue? {
         let start = index
         if current == UInt8(ascii: "-") { index += 1 }
         guard let first = current, isDigit(first) else { return nil }

@@ -1,56 +1,38 @@
 import Foundation
-import MCP
 
-/// Writes a tool result as JSON in one pass over its bytes.
+/// Writes ``JSONValue``s as compact JSON in one pass: every message letswork sends.
 ///
-/// Why: Foundation's `JSONEncoder` walks `Codable` through existential containers and type casts;
-/// for a tool call that was the largest single cost left on the server's CPU profile. Every
-/// letswork tool answers with text content and plain structured content, which this writes
-/// directly. Anything else (images, annotations, `_meta`, non-finite numbers, binary data)
-/// returns nil, and the caller falls back to `JSONEncoder`, so the output is always valid.
-enum ToolResultJSON {
-    static func encode(_ result: CallTool.Result) -> Data? {
-        guard result._meta == nil else { return nil }
+/// Why not `JSONEncoder`: it walks `Codable` through existential containers and type casts; for a
+/// tool call that was the largest single cost left on the server's CPU profile. Strings are
+/// copied in runs between the bytes that need escaping. A non-finite number (which JSON cannot
+/// hold) is written as `null`.
+public enum JSONWriter {
+    public static func data(_ value: JSONValue) -> Data {
         var out: [UInt8] = []
-        out.reserveCapacity(256 + result.content.reduce(0) { total, item in
-            if case .text(let text, _, _) = item { return total + text.utf8.count + text.utf8.count / 16 }
-            return total
-        })
-        out.append(contentsOf: #"{"content":["#.utf8)
-        for (index, item) in result.content.enumerated() {
-            guard case .text(let text, nil, nil) = item else { return nil }
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"type":"text","text":"#.utf8)
-            appendString(text, to: &out)
-            out.append(UInt8(ascii: "}"))
-        }
-        out.append(UInt8(ascii: "]"))
-        if let structured = result.structuredContent {
-            out.append(contentsOf: #","structuredContent":"#.utf8)
-            guard appendValue(structured, to: &out) else { return nil }
-        }
-        if let isError = result.isError {
-            out.append(contentsOf: (isError ? #","isError":true"# : #","isError":false"#).utf8)
-        }
-        out.append(UInt8(ascii: "}"))
+        out.reserveCapacity(value.estimatedSize)
+        append(value, to: &out)
         return Data(out)
     }
 
-    private static func appendValue(_ value: Value, to out: inout [UInt8]) -> Bool {
+    public static func string(_ value: JSONValue) -> String {
+        var out: [UInt8] = []
+        append(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func append(_ value: JSONValue, to out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .int(let number): out.append(contentsOf: String(number).utf8)
         case .double(let number):
-            guard number.isFinite else { return false }
-            out.append(contentsOf: "\(number)".utf8)
+            out.append(contentsOf: (number.isFinite ? "\(number)" : "null").utf8)
         case .string(let text): appendString(text, to: &out)
-        case .data: return false
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                guard appendValue(item, to: &out) else { return false }
+                append(item, to: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
@@ -61,16 +43,15 @@ enum ToolResultJSON {
                 first = false
                 appendString(key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                guard appendValue(member, to: &out) else { return false }
+                append(member, to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
-        return true
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped, the rest
     /// (UTF-8 included) copied in runs.
-    static func appendString(_ text: String, to out: inout [UInt8]) {
+    public static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
@@ -96,5 +77,17 @@ enum ToolResultJSON {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONValue {
+    /// A cheap guess at the JSON size, to reserve the output buffer once for large strings.
+    var estimatedSize: Int {
+        switch self {
+        case .string(let text): text.utf8.count + text.utf8.count / 16 + 2
+        case .array(let items): items.reduce(2) { $0 + $1.estimatedSize + 1 }
+        case .object(let members): members.reduce(2) { $0 + $1.key.utf8.count + 4 + $1.value.estimatedSize }
+        default: 8
+        }
     }
 }

@@ -1,0 +1,104 @@
+import Foundation
+
+/// The one place every MCP request is answered, whichever era framed it: the HTTP layer (and any
+/// other transport) reads the message, settles the era and the client's context, and hands the
+/// request here; the response comes back as bytes.
+///
+/// Methods: `initialize` (handshake era), `server/discover`, `ping`, `tools/list`, `tools/call`.
+/// Nothing else is declared in the capabilities, so anything else is "method not found".
+public struct MCPDispatcher: Sendable {
+    public let server: ServerInfo
+    public let service: any MCPService
+
+    public init(server: ServerInfo, service: any MCPService) {
+        self.server = server
+        self.service = service
+    }
+
+    /// What letswork declares it can do, in both eras.
+    public static let capabilities: JSONValue = ["tools": ["listChanged": false]]
+
+    /// The JSON-RPC response to `request`.
+    public func respond(to request: RPCRequest, client: ClientContext) async -> (data: Data, error: RPCError?) {
+        do {
+            let result = try await result(for: request, client: client)
+            return (RPCResponse.success(id: request.id, result: result), nil)
+        } catch {
+            return (RPCResponse.failure(id: request.id, error: error), error)
+        }
+    }
+
+    func result(for request: RPCRequest, client: ClientContext) async throws(RPCError) -> JSONValue {
+        let result: [String: JSONValue]
+        switch request.method {
+        case "initialize":
+            guard !client.isModern else {
+                throw .invalidRequest("Invalid request: 2026-07-28 has no initialize; send server/discover, or any request with params._meta.")
+            }
+            result = try initialize(request).result
+        case "server/discover":
+            result = discover()
+        case "ping":
+            result = [:]
+        case "tools/list":
+            result = ["tools": .array(service.tools.map(\.json))]
+        case "tools/call":
+            result = try await callTool(request, client: client)
+        default:
+            throw .methodNotFound("Method not found: letswork does not offer \(request.method). It answers "
+                + "server/discover, initialize, ping, tools/list and tools/call.")
+        }
+        return .object(client.isModern ? stamped(result, method: request.method) : result)
+    }
+
+    /// The `initialize` result and the client it describes. An offered version letswork does not
+    /// speak is answered with the newest handshake version, as the handshake prescribes; the
+    /// client's capabilities are kept as sent, whatever they hold.
+    public func initialize(_ request: RPCRequest) throws(RPCError) -> (result: [String: JSONValue], client: ClientContext) {
+        guard case .string(let offered)? = request.params["protocolVersion"] else {
+            throw .invalidParams("Invalid params: initialize needs \"protocolVersion\" (a string such as \"\(ProtocolVersion.latestHandshake)\").")
+        }
+        let version = ProtocolVersion.handshake.contains(offered) ? offered : ProtocolVersion.latestHandshake
+        let info = ClientContext.info(request.params["clientInfo"])
+        let client = ClientContext(protocolVersion: version, clientName: info.name, clientVersion: info.version,
+                                   capabilities: request.params["capabilities"] ?? [:])
+        let result: [String: JSONValue] = [
+            "protocolVersion": .string(version), "capabilities": Self.capabilities,
+            "serverInfo": server.json, "instructions": .string(service.instructions),
+        ]
+        return (result, client)
+    }
+
+    private func discover() -> [String: JSONValue] {
+        ["supportedVersions": .array(ProtocolVersion.all.map(JSONValue.string)), "capabilities": Self.capabilities,
+         "instructions": .string(service.instructions)]
+    }
+
+    private func callTool(_ request: RPCRequest, client: ClientContext) async throws(RPCError) -> [String: JSONValue] {
+        guard case .string(let name)? = request.params["name"] else {
+            throw .invalidParams("Invalid params: tools/call needs \"name\", the tool to call (tools/list names them).")
+        }
+        let arguments: [String: JSONValue]
+        switch request.params["arguments"] {
+        case nil, .null?: arguments = [:]
+        case .object(let members)?: arguments = members
+        default: throw .invalidParams("Invalid params: tools/call's \"arguments\" must be an object of the tool's arguments.")
+        }
+        return try await service.callTool(name, arguments: arguments, client: client).json.objectValue ?? [:]
+    }
+
+    /// 2026-07-28 results say they are complete, who answered, and (for the listings a client may
+    /// cache) for how long: not at all, since tools and instructions can change with the session.
+    private func stamped(_ result: [String: JSONValue], method: String) -> [String: JSONValue] {
+        var result = result
+        result["resultType"] = "complete"
+        var meta = result["_meta"]?.objectValue ?? [:]
+        meta[MetaKey.serverInfo] = server.json
+        result["_meta"] = .object(meta)
+        if method == "tools/list" || method == "server/discover" {
+            result["ttlMs"] = 0
+            result["cacheScope"] = "private"
+        }
+        return result
+    }
+}

@@ -1,0 +1,11 @@
+/// What one participant can do over MCP, whichever era it speaks: the server's instructions for
+/// that participant, its tools, and tool calls. The composition root makes one per bearer token,
+/// so every call already knows who is calling.
+public protocol MCPService: Sendable {
+    var instructions: String { get }
+    var tools: [ToolDescription] { get }
+
+    /// Runs tool `name`. Tool refusals come back as results with `isError`; only a call that names
+    /// no tool of this server throws (`RPCError.invalidParams`).
+    func callTool(_ name: String, arguments: [String: JSONValue], client: ClientContext) async throws(RPCError) -> ToolResult
+}
