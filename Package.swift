@@ -73,10 +73,10 @@ let package = Package(
         ),
 
         // The guest's stdio proxy: MCP over stdio to the agent, Streamable HTTP to the host, over
-        // libcurl. Knows nothing of the server, the tools or git.
+        // libcurl. Knows nothing of the server, the tools or git; reads messages with LetsworkProtocol.
         .target(
             name: "LetsworkProxy",
-            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CCurl", "LetsworkProtocol", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "letswork-proxy",
@@ -162,6 +162,6 @@ if Context.environment["LETSWORK_FUZZ"] != nil {
         .executableTarget(name: "fuzz-sandbox", dependencies: ["LetsworkReview", "LetsworkTools"], path: "Fuzz/fuzz-sandbox"),
         .executableTarget(name: "fuzz-merge", dependencies: ["GitKit"], path: "Fuzz/fuzz-merge"),
         .executableTarget(name: "fuzz-sse", dependencies: ["LetsworkProxy"], path: "Fuzz/fuzz-sse"),
-        .executableTarget(name: "fuzz-json", dependencies: ["LetsworkServer"], path: "Fuzz/fuzz-json"),
+        .executableTarget(name: "fuzz-json", dependencies: ["LetsworkProtocol"], path: "Fuzz/fuzz-json"),
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LetsworkProtocol
 import Synchronization
 
 /// One POST of a JSON-RPC message to the host and the messages its reply carries.
@@ -21,15 +22,23 @@ struct HostExchange {
         var isMCP: Bool { head.mediaType == "application/json" || head.mediaType == "text/event-stream" }
     }
 
-    func post(_ message: Data, session: HostSession.Snapshot,
+    /// POSTs `message`. A 2026-07-28 message (per `mirroring`) gets the headers that mirror its
+    /// body instead of the session's.
+    func post(_ message: Data, session: HostSession.Snapshot, mirroring peek: MessagePeek?,
               deliver: @escaping @Sendable ([UInt8]) -> Void) async throws -> Reply {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"),
             ("Accept", "application/json, text/event-stream"),
             ("Authorization", "Bearer \(token)"),
         ]
-        if let id = session.sessionID { headers.append(("Mcp-Session-Id", id)) }
-        if let version = session.protocolVersion { headers.append(("MCP-Protocol-Version", version)) }
+        if let peek, let version = peek.modernVersion {
+            headers.append((MirrorHeader.protocolVersion, version))
+            if let method = peek.method { headers.append((MirrorHeader.method, method)) }
+            if let name = peek.name { headers.append((MirrorHeader.name, HeaderValue.encode(name))) }
+        } else {
+            if let id = session.sessionID { headers.append(("Mcp-Session-Id", id)) }
+            if let version = session.protocolVersion { headers.append(("MCP-Protocol-Version", version)) }
+        }
         let reader = ReplyReader(deliver: deliver)
         let head = try await client.send(HTTPRequest(.post, url: url, headers: headers, body: message),
                                          onHead: { reader.begin($0) }, onBody: { reader.take($0) })
@@ -93,11 +102,19 @@ private final class ReplyReader: Sendable {
         }
     }
 
+    /// A 400 or 404 whose body is a JSON-RPC error for the request (2026-07-28 sends its protocol
+    /// errors so): the agent's answer, relayed as it is. Refusals before the request was read
+    /// (no session, bad token) carry a null id and stay the relay's to explain.
+    private static func answersARequest(_ head: HTTPResponseHead, _ body: Data) -> Bool {
+        guard head.status == 400 || head.status == 404, let peek = MessagePeek(body) else { return false }
+        return peek.method == nil && peek.id != nil && peek.id != .null
+    }
+
     func finish(_ head: HTTPResponseHead) -> HostExchange.Reply {
         let (body, streamed) = state.withLock { ($0.body, $0.parser != nil) }
         var delivered = state.withLock { $0.delivered }
         var rest = body
-        if head.status == 200 && head.mediaType == "application/json" && !streamed {
+        if head.mediaType == "application/json" && !streamed && (head.status == 200 || Self.answersARequest(head, body)) {
             let trimmed = body.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
             if !trimmed.isEmpty {
                 deliver(Array(trimmed))

@@ -1,4 +1,5 @@
 import Foundation
+import LetsworkProtocol
 
 /// The sentences an agent reads when the host cannot answer: what happened, and what to do.
 extension ProxyRelay {
@@ -56,9 +57,8 @@ extension ProxyRelay {
 
     /// The `result.protocolVersion` of an initialize answer.
     static func protocolVersion(in answer: [UInt8]?) -> String? {
-        guard let answer, let object = try? JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any],
-              let result = object["result"] as? [String: Any] else { return nil }
-        return result["protocolVersion"] as? String
+        guard let answer else { return nil }
+        return answer.withUnsafeBytes { JSONReader.parse($0) }?["result"]?["protocolVersion"]?.stringValue
     }
 
     /// Messages whose repetition changes nothing on the host, which may be sent again when a

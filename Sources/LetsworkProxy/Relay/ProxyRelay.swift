@@ -1,4 +1,5 @@
 import Foundation
+import LetsworkProtocol
 import Logging
 import Synchronization
 
@@ -6,6 +7,11 @@ import Synchronization
 /// host as Streamable HTTP POSTs; every message the host sends back goes to standard output, as
 /// the host wrote it. Nothing is decoded and re-encoded on the way: `isError`,
 /// `structuredContent` and annotations reach the agent byte for byte.
+///
+/// Both MCP eras: a 2025-11-25 agent's messages travel on the session its `initialize` opened
+/// (re-opened transparently when the host forgets it); a 2026-07-28 agent's requests carry their
+/// own version in `_meta` and go out without a session, with the `MCP-Protocol-Version`,
+/// `Mcp-Method` and `Mcp-Name` headers mirroring the body as that revision asks.
 ///
 /// Each message travels on its own task, so an agent's concurrent requests are in flight at
 /// once. When the host cannot answer a request, the agent gets a JSON-RPC error for it that says
@@ -36,8 +42,7 @@ public final class ProxyRelay: Sendable {
         for await line in input {
             // The line's bytes go to the host as they are (no copy); only method and id are read.
             let message = line
-            let peek = message.withUnsafeBytes { MessagePeek($0.assumingMemoryBound(to: UInt8.self)) }
-                ?? MessagePeek(method: nil, rawID: nil)
+            let peek = MessagePeek(message) ?? MessagePeek(method: nil, id: nil)
             // Marked here, in arrival order, so a message the agent sends right after its
             // initialize cannot overtake it (each message then travels on its own task).
             if peek.method == "initialize" { await session.beginInitialize() }
@@ -69,6 +74,8 @@ public final class ProxyRelay: Sendable {
         if peek.method == "initialize" {
             outcome = await deliver(message, peek: peek)
             await session.endInitialize()
+        } else if peek.isModern {
+            outcome = await deliver(message, peek: peek)
         } else {
             await session.waitUntilInitialized()
             outcome = await deliver(message, peek: peek)
@@ -78,9 +85,7 @@ public final class ProxyRelay: Sendable {
         case .done(let status, let mediaType):
             logger.debug("← \(peek.summary): HTTP \(status)\(mediaType.isEmpty ? "" : " " + mediaType) in \(Self.format(elapsed))")
         case .failed(let reason):
-            if let id = peek.rawID, peek.method != nil {
-                output.writeLine(RPCError.response(id: id, message: reason))
-            }
+            if let answer = peek.failure(reason) { output.writeLine(answer) }
             logger.warning("\(peek.summary) failed after \(Self.format(elapsed)): \(reason)")
         }
     }
@@ -97,15 +102,16 @@ public final class ProxyRelay: Sendable {
         var backoff = Duration.milliseconds(100)
         var reopened = false
         while true {
-            let snapshot = await session.snapshot
+            // A 2026-07-28 message belongs to no session.
+            let snapshot = peek.isModern ? HostSession.Snapshot() : await session.snapshot
             let reply: HostExchange.Reply
             // The initialize result also tells which protocol version later requests declare.
             let answer = Mutex<[UInt8]?>(nil)
             let keepAnswer = peek.method == "initialize"
             do {
-                reply = try await exchange.post(message, session: snapshot) { [output] message in
+                reply = try await exchange.post(message, session: snapshot, mirroring: peek) { [output] message in
                     // The response itself, not a notification sent before it on an SSE stream.
-                    if keepAnswer, let peek = MessagePeek(message), peek.method == nil, peek.rawID != nil {
+                    if keepAnswer, let reply = message.withUnsafeBytes({ MessagePeek($0) }), reply.method == nil, reply.id != nil {
                         answer.withLock { $0 = message }
                     }
                     output.writeLine(message)
@@ -136,6 +142,10 @@ public final class ProxyRelay: Sendable {
                 return .done(status: 200, mediaType: reply.head.mediaType)
             case 202 where !peek.isRequest:
                 return .done(status: 202, mediaType: reply.head.mediaType)
+            case 400 where reply.delivered > 0, 404 where reply.delivered > 0:
+                // A JSON-RPC error the host answered with (2026-07-28 maps protocol errors to
+                // 400 and 404): the agent has it already.
+                return .done(status: reply.head.status, mediaType: reply.head.mediaType)
             case 404 where snapshot.sessionID != nil && !reopened && peek.method != "initialize":
                 // The host restarted or expired the session: open a new one with the agent's own
                 // initialize, then send this message again (the 404 means it was not processed).
@@ -168,13 +178,13 @@ public final class ProxyRelay: Sendable {
             throw ProxyError("the agent has not initialized yet")
         }
         let answer = Mutex<[UInt8]?>(nil)
-        let reply = try await exchange.post(initialize, session: .init()) { message in answer.withLock { $0 = message } }
+        let reply = try await exchange.post(initialize, session: .init(), mirroring: nil) { message in answer.withLock { $0 = message } }
         guard reply.head.status == 200, let id = reply.head["mcp-session-id"] else {
-            throw ProxyError(refusal(reply, peek: MessagePeek(method: "initialize", rawID: nil)))
+            throw ProxyError(refusal(reply, peek: MessagePeek(method: "initialize", id: nil)))
         }
         let fresh = HostSession.Snapshot(sessionID: id, protocolVersion: Self.protocolVersion(in: answer.withLock { $0 }))
         let initialized = await session.initializedMessage ?? Data(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8)
-        _ = try await exchange.post(initialized, session: fresh) { _ in }
+        _ = try await exchange.post(initialized, session: fresh, mirroring: nil) { _ in }
         return fresh
     }
 }
