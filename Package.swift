@@ -111,11 +111,12 @@ let package = Package(
         // Real repositories in temporary folders, made and checked with the git CLI.
         .target(name: "LetsworkTestSupport", dependencies: ["LetsworkReview"], path: "Tests/TestSupport"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "LetsworkTestSupport"]),
+        .testTarget(name: "LetsworkProtocolTests", dependencies: ["LetsworkProtocol", "LetsworkTestSupport"]),
         .testTarget(name: "LetsworkReviewTests", dependencies: ["LetsworkReview", "GitKit", "LetsworkTestSupport"]),
         .testTarget(name: "LetsworkCLITests", dependencies: ["letswork", "LetsworkTestSupport"]),
         .testTarget(
             name: "LetsworkToolsTests",
-            dependencies: ["LetsworkTools", "LetsworkReview", "LetsworkTestSupport", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: ["LetsworkTools", "LetsworkReview", "LetsworkProtocol", "LetsworkTestSupport"]
         ),
         .testTarget(
             name: "LetsworkStartTests",
@@ -127,6 +128,7 @@ let package = Package(
             name: "LetsworkHardeningTests",
             dependencies: [
                 "letswork",
+                "LetsworkProtocol",
                 "LetsworkServer",
                 "LetsworkTools",
                 "LetsworkReview",
@@ -143,6 +145,7 @@ let package = Package(
             name: "LetsworkServerTests",
             dependencies: [
                 "LetsworkServer",
+                "LetsworkProtocol",
                 "LetsworkTestSupport",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -70,7 +70,7 @@ public enum HostProbe {
         switch reply.head.status {
         case 200 where reply.isMCP, 202:
             return (reply, answer.value.flatMap { bytes in bytes.withUnsafeBytes { JSONReader.parse($0) } })
-        case 400, 404, 405 where modern:
+        case 400 where modern, 404 where modern, 405 where modern:
             // Not a 2026-07-28 server: the caller falls back to the handshake.
             return (reply, nil)
         case 401, 403:

@@ -118,7 +118,7 @@ enum HostileCatalogue {
         add("json-rpc", "malformed JSON", .http(.guest, session: .own, body: Array(#"{"jsonrpc":"2.0","id":1,"#.utf8)), .http(400, "Parse error"))
         add("json-rpc", "100k nested [", .http(.guest, session: .own, body: Array(repeating: UInt8(ascii: "["), count: 100_000)), .http(400, ""))
         add("json-rpc", "100k nested {\"a\":", .http(.guest, session: .own, body: Array(String(repeating: #"{"a":"#, count: 100_000).utf8)), .http(400, "Parse error"))
-        add("json-rpc", "a JSON string, not an object", .http(.guest, session: .own, body: Array(#""hello""#.utf8)), .http(400, "Parse error"))
+        add("json-rpc", "a JSON string, not an object", .http(.guest, session: .own, body: Array(#""hello""#.utf8)), .http(400, "a JSON-RPC message is a JSON object"))
         add("json-rpc", "empty body", .http(.guest, session: .own, body: []), .http(400, ""))
         add("json-rpc", "invalid UTF-8", .http(.guest, session: .own, body: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D]), .http(400, ""))
         add("json-rpc", "a message without a session", .http(.guest, body: Array(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8)), .http(400, "Mcp-Session-Id"))

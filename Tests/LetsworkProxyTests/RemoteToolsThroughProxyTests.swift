@@ -30,7 +30,7 @@ struct RemoteToolsThroughProxyTests {
                 id += 1
                 let page = try await client.tool(id, "search_files", ["pattern": "answer", "offset": offset])
                 let text = Self.text(page)
-                #expect(text.utf8.count < 100_000 && Self.structured(page)["total"] as? Int == 20_001)
+                #expect(text.utf8.count < 500_000 && Self.structured(page)["total"] as? Int == 20_001)
                 #expect(!text.contains("secret"))
                 for hit in text.split(separator: "\n") where !hit.hasPrefix("[letswork") {
                     #expect(seen.insert(String(hit.prefix { $0 != " " })).inserted)
@@ -38,7 +38,7 @@ struct RemoteToolsThroughProxyTests {
                 guard let next = Self.structured(page)["next_offset"] as? Int else { break }
                 offset = next
             }
-            #expect(seen.count == 20_001 && id > 120)
+            #expect(seen.count == 20_001 && id >= 105)
 
             #expect(Self.text(try await client.tool(1, "find_files", ["pattern": "**/*.swift"])) == "src/app.swift")
             let range = try await client.tool(2, "read_file", ["path": "data/f3.txt", "offset": 2000, "limit": 5])

@@ -1,7 +1,7 @@
 import Foundation
 import LetsworkTestSupport
 import LetsworkTools
-import MCP
+import LetsworkProtocol
 import Testing
 
 @Suite("The collaboration flow through the tools")

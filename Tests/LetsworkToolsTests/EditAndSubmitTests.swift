@@ -1,7 +1,7 @@
 import Foundation
 import LetsworkTestSupport
 import LetsworkTools
-import MCP
+import LetsworkProtocol
 import Testing
 
 @Suite("edit_file and submit_change")
@@ -28,7 +28,7 @@ struct EditAndSubmitTests {
     @Test("a guest's dry run changes nothing and shows the diff the change later shows; edits build on the pending version")
     func dryRunAndRevisions() async throws {
         try await ToolHarness.with(files: ["s.swift": Self.source]) { harness in
-            let edits: Value = [["old_text": "func b() {\n    return 1", "new_text": "func b() {\n    return 42"]]
+            let edits: JSONValue = [["old_text": "func b() {\n    return 1", "new_text": "func b() {\n    return 42"]]
             let dry = try await harness.call("edit_file", ["path": "s.swift", "edits": edits, "dry_run": true], as: guestCaller)
             #expect(!dry.isError && dry.text.hasPrefix("Dry run: nothing was changed."))
             let dryDiff = try #require(dry.structured?["diff"]?.stringValue)
@@ -41,7 +41,7 @@ struct EditAndSubmitTests {
             #expect(pending.structured?["changes"]?.arrayValue?.first?["diff"]?.stringValue == dryDiff)
             // The second edit applies to the guest's pending version: a new revision of the same
             // change, whose dry run shows the whole change as it will then read.
-            let secondEdits: Value = [["old_text": "return 42", "new_text": "return 43"]]
+            let secondEdits: JSONValue = [["old_text": "return 42", "new_text": "return 43"]]
             let secondDry = try await harness.call("edit_file", ["path": "s.swift", "edits": secondEdits, "dry_run": true], as: guestCaller)
             let secondDiff = try #require(secondDry.structured?["diff"]?.stringValue)
             #expect(secondDiff.contains("-    return 1\n+    return 43\n"), "\(secondDiff)")
@@ -100,7 +100,7 @@ struct EditAndSubmitTests {
     @Test("a read-only guest is refused on every writing tool")
     func readOnlyRefused() async throws {
         try await ToolHarness.with(files: ["a.txt": "a\n"]) { harness in
-            let calls: [(String, [String: Value])] = [
+            let calls: [(String, [String: JSONValue])] = [
                 ("write_file", ["path": "a.txt", "content": "x"]),
                 ("edit_file", ["path": "a.txt", "edits": [["old_text": "a", "new_text": "b"]]]),
                 ("edit_file", ["path": "a.txt", "edits": [["old_text": "a", "new_text": "b"]], "dry_run": true]),

@@ -1,7 +1,7 @@
 import Foundation
 import LetsworkTestSupport
 import LetsworkTools
-import MCP
+import LetsworkProtocol
 import Testing
 
 @Suite("Roles come from the token, and each tool enforces them")

@@ -1,7 +1,7 @@
 import Foundation
 import LetsworkTestSupport
 import LetsworkTools
-import MCP
+import LetsworkProtocol
 import Testing
 
 @Suite("The path sandbox, through the tools")
@@ -65,7 +65,7 @@ struct SandboxTests {
             try await harness.expectError("write_file", ["path": "a.txt"], as: guestCaller, containing: "needs the argument 'content'")
             try await harness.expectError("list_files", ["recursive": "yes"], as: guestCaller, containing: "true or false")
             try await harness.expectError("approve_change", ["change_id": "../../x"], as: hostCaller, containing: "not a change id")
-            await #expect(throws: MCPError.self) { try await harness.collaboration.call("rm_rf", arguments: [:], as: hostCaller) }
+            await #expect(throws: RPCError.self) { try await harness.collaboration.call("rm_rf", arguments: [:], as: hostCaller) }
         }
     }
 }

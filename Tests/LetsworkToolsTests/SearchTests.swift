@@ -1,7 +1,7 @@
 import Foundation
 import LetsworkTestSupport
 @testable import LetsworkTools
-import MCP
+import LetsworkProtocol
 import Testing
 
 @Suite("search_files and find_files")
@@ -50,7 +50,7 @@ struct SearchTests {
         }
     }
 
-    @Test("a 2 MB search result comes in pages under 100 KB that reach every match exactly once")
+    @Test("a 2 MB search result comes in pages within the declared 500,000 characters that reach every match exactly once")
     func pagination() async throws {
         var files: [String: String] = [:]
         let line = "match " + String(repeating: "y", count: 94) + "\n"
@@ -62,7 +62,7 @@ struct SearchTests {
             while pages < 60 {
                 pages += 1
                 let page = try await harness.call("search_files", ["pattern": "match", "offset": .int(offset)], as: guestCaller)
-                #expect(page.text.utf8.count < 100_000 && page.structured?["total"] == 20_000)
+                #expect(page.text.utf8.count < 500_000 && page.structured?["total"] == 20_000)
                 for hit in page.text.split(separator: "\n") where !hit.hasPrefix("[letswork") {
                     #expect(seen.insert(String(hit.prefix(while: { $0 != " " }))).inserted, "seen twice: \(hit.prefix(40))")
                 }
@@ -70,7 +70,7 @@ struct SearchTests {
                 #expect(page.text.contains("offset=\(next)"))
                 offset = next
             }
-            #expect(seen.count == 20_000 && pages > 20)
+            #expect(seen.count == 20_000 && pages >= 5)
         }
     }
 
@@ -116,7 +116,7 @@ struct SearchTests {
     @Test("find_files: globs over paths, honouring .gitignore and the sandbox")
     func find() async throws {
         try await ToolHarness.with(files: Self.files) { harness in
-            func found(_ pattern: Value) async throws -> [String] {
+            func found(_ pattern: JSONValue) async throws -> [String] {
                 try await harness.call("find_files", ["pattern": pattern], as: readerCaller).text.split(separator: "\n").map(String.init)
             }
             #expect(try await found("**/*.swift") == ["src/app.swift", "src/util/strings.swift"])

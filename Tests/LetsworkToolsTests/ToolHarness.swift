@@ -2,7 +2,7 @@ import Foundation
 import LetsworkReview
 import LetsworkTestSupport
 import LetsworkTools
-import MCP
+import LetsworkProtocol
 import Synchronization
 import Testing
 
@@ -34,16 +34,12 @@ struct ToolHarness {
 
     /// Calls `tool` as `caller`; returns the text and whether it is an error.
     @discardableResult
-    func call(_ tool: String, _ arguments: [String: Value] = [:], as caller: Caller) async throws -> (text: String, isError: Bool, structured: Value?) {
+    func call(_ tool: String, _ arguments: [String: JSONValue] = [:], as caller: Caller) async throws -> (text: String, isError: Bool, structured: JSONValue?) {
         let result = try await collaboration.call(tool, arguments: arguments, as: caller)
-        let text = result.content.compactMap { content -> String? in
-            if case .text(let text, _, _) = content { return text }
-            return nil
-        }.joined()
-        return (text, result.isError == true, result.structuredContent)
+        return (result.text.joined(), result.isError, result.structuredContent)
     }
 
-    func expectError(_ tool: String, _ arguments: [String: Value] = [:], as caller: Caller, containing fragment: String,
+    func expectError(_ tool: String, _ arguments: [String: JSONValue] = [:], as caller: Caller, containing fragment: String,
                      sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let result = try await call(tool, arguments, as: caller)
         #expect(result.isError, "\(tool) \(arguments) should fail", sourceLocation: sourceLocation)

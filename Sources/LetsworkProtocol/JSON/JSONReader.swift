@@ -300,18 +300,3 @@ public struct JSONReader {
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }
-
-/// Whether `haystack` contains `needle`: memchr for its first byte, memcmp for the rest
-/// (Foundation's `Data.range(of:)` took a few percent of a small call's server time for the
-/// same answer; glibc's memmem is not visible to Swift).
-func bytes(_ haystack: UnsafeRawBufferPointer, contain needle: StaticString) -> Bool {
-    let length = needle.utf8CodeUnitCount
-    guard let base = haystack.baseAddress, length > 0 else { return length == 0 }
-    var offset = 0
-    while haystack.count - offset >= length,
-          let found = memchr(base + offset, Int32(needle.utf8Start.pointee), haystack.count - offset - length + 1) {
-        if memcmp(found, needle.utf8Start, length) == 0 { return true }
-        offset = base.distance(to: UnsafeRawPointer(found)) + 1
-    }
-    return false
-}

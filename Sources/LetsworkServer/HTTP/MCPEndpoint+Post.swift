@@ -67,6 +67,10 @@ extension MCPEndpoint {
             // The stateless era defines no client-to-server notifications or responses here.
             return Reply.accepted(sessionID: nil)
         }
+        if let version = request.headers[.mcpProtocolVersion], !ProtocolVersion.all.contains(version) {
+            // A version letswork has never heard of: say which it speaks before anything else.
+            return Reply.failure(RPCFailure(id: rpc.id, error: .unsupportedProtocolVersion(version)), eventStream: eventStream)
+        }
         let headers = request.headers
         let client: ClientContext
         switch ModernEnvelope.read(rpc, header: { name in HTTPField.Name(name).map { headers[values: $0] } ?? [] }) {

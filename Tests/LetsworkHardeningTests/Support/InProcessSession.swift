@@ -1,4 +1,5 @@
 import Foundation
+import LetsworkProtocol
 import LetsworkReview
 import LetsworkServer
 import LetsworkTestSupport
@@ -36,12 +37,10 @@ struct InProcessSession {
             }
             return Caller(id: principal.id, role: role, initialName: principal.displayName)
         }
-        let factory = ClosureSessionFactory({ principal in
-            await collaboration.makeServer(for: caller(principal))
-        }, toolCalls: { principal in
-            let who = caller(principal)
-            return { name, arguments in try await collaboration.call(name, arguments: arguments, as: who) }
-        })
+        let factory = ClosureParticipantFactory { principal in
+            MCPDispatcher(server: ServerInfo(name: "letswork", title: "letswork", version: "test"),
+                          service: collaboration.service(for: caller(principal)))
+        }
         var configuration = configuration
         configuration.port = 0
         let server = SessionHTTPServer(configuration: configuration, tokens: tokens, factory: factory, logger: logger)

@@ -20,7 +20,7 @@ struct LiveServer: Sendable {
 /// and waits for `run()` to return, even when `body` throws.
 func withLiveServer<T: Sendable>(
     _ configuration: SessionHTTPServer.Configuration = .init(port: 0),
-    factory: some MCPSessionFactory = EchoFactory(),
+    factory: some ParticipantFactory = EchoFactory(),
     _ body: @Sendable (LiveServer) async throws -> T
 ) async throws -> T {
     var configuration = configuration

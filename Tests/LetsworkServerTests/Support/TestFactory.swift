@@ -1,5 +1,5 @@
+import LetsworkProtocol
 import LetsworkServer
-import MCP
 
 /// Remembers which principals the factory was asked to serve.
 actor PrincipalLog {
@@ -7,79 +7,53 @@ actor PrincipalLog {
     func record(_ principal: Principal) { principals.append(principal) }
 }
 
-/// A small MCP server per session: `echo` returns its `text` argument, `whoami` reports the
-/// principal the factory was given (so a test can see the role comes from the token alone).
-struct EchoFactory: MCPSessionFactory {
+/// A small MCP service per principal: `echo` returns its `text` argument (and its arguments as
+/// structured content, so a test can see what arrived), `whoami` reports the principal the
+/// factory was given (so a test can see the role comes from the token alone), `fails` refuses.
+struct EchoFactory: ParticipantFactory {
     let log = PrincipalLog()
 
-    func makeServer(for principal: Principal) async throws -> MCP.Server {
+    func dispatcher(for principal: Principal) async throws -> MCPDispatcher {
         await log.record(principal)
-        let server = MCP.Server(
-            name: "letswork-test",
-            version: "0.0.1",
-            instructions: "test server for \(principal.role)",
-            capabilities: .init(tools: .init())
-        )
-        await server.withMethodHandler(ListTools.self) { _ in
-            ListTools.Result(tools: [
-                Tool(
-                    name: "echo",
-                    description: "Returns its text argument.",
-                    inputSchema: .object([
-                        "type": "object",
-                        "properties": .object(["text": .object(["type": "string"])]),
-                        "required": .array(["text"]),
-                    ])
-                ),
-                Tool(name: "whoami", description: "Says who is calling.", inputSchema: .object(["type": "object"])),
-            ])
+        return MCPDispatcher(server: ServerInfo(name: "letswork-test", title: "letswork test", version: "0.0.1"),
+                             service: EchoService(principal: principal))
+    }
+}
+
+struct EchoService: MCPService {
+    let principal: Principal
+    var instructions: String { "test server for \(principal.role)" }
+    let tools: [ToolDescription] = [
+        ToolDescription(name: "echo", description: "Returns its text argument.",
+                        inputSchema: ["type": "object", "properties": ["text": ["type": "string"]], "required": ["text"]],
+                        outputSchema: ["type": "object"], annotations: ToolAnnotations(title: "Echo", readOnly: true, idempotent: true)),
+        ToolDescription(name: "whoami", description: "Says who is calling.", inputSchema: ["type": "object"],
+                        outputSchema: ["type": "object"], annotations: ToolAnnotations(title: "Who am I", readOnly: true, idempotent: true)),
+        ToolDescription(name: "fails", description: "Always refuses.", inputSchema: ["type": "object"],
+                        outputSchema: ["type": "object"], annotations: ToolAnnotations(title: "Fails", readOnly: true, idempotent: true)),
+    ]
+
+    func callTool(_ name: String, arguments: [String: JSONValue], client: ClientContext) async throws(RPCError) -> ToolResult {
+        switch name {
+        case "echo":
+            return ToolResult(text: [arguments["text"]?.stringValue ?? ""], structuredContent: ["arguments": .object(arguments)], isError: false)
+        case "whoami":
+            return ToolResult(text: ["\(principal.id) \(principal.role.rawValue) \(principal.displayName)"], structuredContent: [:], isError: false)
+        case "fails":
+            return ToolResult(text: ["it failed"], structuredContent: ["error": "it failed"], isError: true)
+        default:
+            throw .invalidParams("Unknown tool '\(name)'")
         }
-        await server.withMethodHandler(CallTool.self) { params in
-            switch params.name {
-            case "echo":
-                let text = params.arguments?["text"]?.stringValue ?? ""
-                return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)])
-            case "whoami":
-                return CallTool.Result(content: [.text(text: "\(principal.id) \(principal.role.rawValue) \(principal.displayName)", annotations: nil, _meta: nil)])
-            default:
-                return CallTool.Result(content: [.text(text: "unknown tool \(params.name)", annotations: nil, _meta: nil)], isError: true)
-            }
-        }
-        return server
     }
 }
 
 /// A factory that always fails, to check that no session is left behind.
-struct FailingFactory: MCPSessionFactory {
+struct FailingFactory: ParticipantFactory {
     struct Failure: Error, CustomStringConvertible {
         var description: String { "the tools are unavailable" }
     }
 
-    func makeServer(for principal: Principal) async throws -> MCP.Server {
+    func dispatcher(for principal: Principal) async throws -> MCPDispatcher {
         throw Failure()
-    }
-}
-
-/// ``EchoFactory`` plus a direct `tools/call` handler whose results say `"path": "direct"` and
-/// mirror their arguments, so a test can tell which path answered and what arrived.
-struct DirectEchoFactory: MCPSessionFactory {
-    let echo = EchoFactory()
-
-    func makeServer(for principal: Principal) async throws -> MCP.Server {
-        try await echo.makeServer(for: principal)
-    }
-
-    func makeToolCallHandler(for principal: Principal) async -> ToolCallHandler? {
-        { name, arguments in
-            switch name {
-            case "echo":
-                return CallTool.Result(content: [.text(text: arguments?["text"]?.stringValue ?? "", annotations: nil, _meta: nil)],
-                                       structuredContent: ["path": "direct", "arguments": .object(arguments ?? [:])])
-            case "fails":
-                return CallTool.Result(content: [.text(text: "it failed", annotations: nil, _meta: nil)], isError: true)
-            default:
-                throw MCPError.invalidParams("Unknown tool '\(name)'")
-            }
-        }
     }
 }

@@ -1,12 +1,11 @@
 import Foundation
 import LetsworkTestSupport
-import MCP
 import Testing
-@testable import LetsworkServer
+import LetsworkProtocol
 
-@Suite("The JSON reader behind tools/call")
+@Suite("The one JSON reader: every request and relayed message")
 struct JSONReaderTests {
-    static func read(_ text: String) -> Value? {
+    static func read(_ text: String) -> JSONValue? {
         Array(text.utf8).withUnsafeBytes { JSONReader.parse($0) }
     }
 
@@ -24,7 +23,7 @@ struct JSONReaderTests {
         #expect(Self.read(String(repeating: "[", count: JSONReader.maximumDepth) + String(repeating: "]", count: JSONReader.maximumDepth)) != nil)
     }
 
-    @Test("refuses what is not strict JSON, so the SDK answers it instead", arguments: [
+    @Test("refuses what is not strict JSON", arguments: [
         "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "[1 2]", "01", "1.", ".5", "-", "+1", "1e", "1e+",
         "tru", "nul", "True", "\"open", "\"tab\there\"", "\"\\x\"", "\"\\u12\"", "\"\\ud83d\"", "\"\\ud83d\\u0041\"",
         "\"\\udc00\"", "{\"k\":1,\"k\":2}", "1 2", "{} x", "1e400", "[\"\u{0}\"]",
@@ -52,43 +51,33 @@ struct JSONReaderTests {
         }
     }
 
-    @Test("finds the tool call in a request, a 1 MB argument included; leaves other messages to the SDK")
-    func toolCalls() throws {
+    @Test("skips the members a caller does not keep, a 1 MB argument included, and still checks them")
+    func skipsMembers() throws {
         let content = String(repeating: "line with \"quotes\", tabs\t and é\n", count: 32_000)
         let request = try JSONSerialization.data(withJSONObject: [
             "jsonrpc": "2.0", "id": 7, "method": "tools/call",
-            "params": ["name": "write_file", "arguments": ["path": "a.txt", "content": content]],
+            "params": ["name": "write_file", "arguments": ["path": "a.txt", "content": content], "_meta": ["v": "2026-07-28"]],
         ] as [String: Any], options: .withoutEscapingSlashes)
-        let call = try #require(DirectToolCall.parse(request))
-        #expect(call.name == "write_file")
-        #expect(call.arguments == ["path": "a.txt", "content": .string(content)])
-        #expect(DirectToolCall.parse(Data(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ping"}}"#.utf8))?.arguments == nil)
-        // "tools\/call" is the same JSON string, found only by the SDK's slower generic path.
-        #expect(DirectToolCall.parse(Data(#"{"jsonrpc":"2.0","id":1,"method":"tools\/call","params":{"name":"ping"}}"#.utf8)) == nil)
-        #expect(DirectToolCall.parse(Data(#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"name":"tools/call"}}"#.utf8)) == nil)
-        #expect(DirectToolCall.parse(Data(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":[1]}}"#.utf8)) == nil)
-        #expect(DirectToolCall.parse(Data(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":7}}"#.utf8)) == nil)
-        #expect(DirectToolCall.parse(Data(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x"}"#.utf8)) == nil)
-    }
-
-    @Test("bytes(_:contain:) finds a needle anywhere, also after false starts, and not past the end")
-    func containsNeedle() {
-        func check(_ haystack: String, _ expected: Bool) {
-            #expect(Array(haystack.utf8).withUnsafeBytes { bytes($0, contain: #""tools/call""#) } == expected, "\(haystack)")
+        let keep: JSONReader.MemberFilter = { depth, key in depth != 2 || key != "arguments" }
+        let peek = try #require(JSONReader.parse(request, keeping: keep))
+        #expect(peek["method"] == "tools/call")
+        #expect(peek["params"]?["name"] == "write_file")
+        #expect(peek["params"]?["_meta"]?["v"] == "2026-07-28")
+        #expect(peek["params"]?["arguments"] == nil)
+        #expect(JSONReader.parse(request)?["params"]?["arguments"]?["content"] == .string(content))
+        // Skipped members are still JSON: a broken one, or a duplicate of a kept key, refuses the whole.
+        for broken in [#"{"params":{"arguments":{"a":[1,}}}"#, #"{"params":{"arguments":"\x"}}"#, #"{"params":{"arguments":1,"arguments":2}}"#,
+                       #"{"params":{"arguments":"\#u{01}"}}"#, #"{"params":{"arguments":[tru]}}"#] {
+            #expect(JSONReader.parse(Data(broken.utf8), keeping: keep) == nil, "\(broken)")
         }
-        check(#""tools/call""#, true)
-        check(#"x"tools"tools/cal""tools/call"y"#, true)
-        check(#""tools/call"#, false)
-        check("", false)
-        check(#"{"method":"tools/list"}"#, false)
     }
 
     // MARK: - Generated documents and the decoder they are compared with
 
-    /// What `DirectToolCall` decoded with `JSONDecoder` before the reader: each JSON type tried
-    /// in turn, numbers as `Int` first.
+    /// What the server decoded with `JSONDecoder` before the reader: each JSON type tried in
+    /// turn, numbers as `Int` first.
     private enum Reference: Decodable {
-        case value(Value)
+        case value(JSONValue)
 
         init(from decoder: Decoder) throws {
             let container = try decoder.singleValueContainer()
@@ -101,7 +90,7 @@ struct JSONReaderTests {
             else { self = .value(.object(try container.decode([String: Reference].self).mapValues(\.value))) }
         }
 
-        var value: Value {
+        var value: JSONValue {
             switch self { case .value(let value): value }
         }
     }
