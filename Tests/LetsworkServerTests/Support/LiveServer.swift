@@ -67,9 +67,11 @@ struct RawClient: Sendable {
         host: String? = nil,
         origin: String? = nil,
         accept: String = RawClient.accept,
-        path: String = "/mcp"
+        path: String = "/mcp",
+        headers extra: [(String, String)] = []
     ) async throws -> TestClient.Response {
         var headers: HTTPFields = [.accept: accept]
+        for (name, value) in extra { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         if let token { headers[.authorization] = "Bearer \(token)" }
         if let sessionID { headers[.mcpSessionID] = sessionID }
         if let origin { headers[.origin] = origin }
