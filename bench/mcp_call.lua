@@ -3,6 +3,8 @@
 -- Environment: MCP_SESSION (Mcp-Session-Id), MCP_AUTH (Authorization header value, may be empty),
 -- MCP_BODY (the JSON-RPC request, with "id": 1 to be replaced), MCP_ID_BASE (a number that keeps
 -- this run's ids apart from an earlier run's requests the server may still be finishing).
+-- With MCP_SESSION empty, the body is a 2026-07-28 request (version in params._meta) and
+-- MCP_METHOD / MCP_NAME give the headers that mirror it.
 local template = os.getenv("MCP_BODY")
 local base = tonumber(os.getenv("MCP_ID_BASE") or "0")
 local counter = 0
@@ -11,8 +13,16 @@ local threads = 0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json, text/event-stream"
-wrk.headers["Mcp-Session-Id"] = os.getenv("MCP_SESSION")
-wrk.headers["MCP-Protocol-Version"] = "2025-06-18"
+local session = os.getenv("MCP_SESSION") or ""
+if session ~= "" then
+  wrk.headers["Mcp-Session-Id"] = session
+  wrk.headers["MCP-Protocol-Version"] = "2025-06-18"
+else
+  wrk.headers["MCP-Protocol-Version"] = "2026-07-28"
+  wrk.headers["Mcp-Method"] = os.getenv("MCP_METHOD")
+  local name = os.getenv("MCP_NAME") or ""
+  if name ~= "" then wrk.headers["Mcp-Name"] = name end
+end
 local auth = os.getenv("MCP_AUTH")
 if auth ~= nil and auth ~= "" then wrk.headers["Authorization"] = auth end
 

@@ -79,11 +79,16 @@ class Server:
             body["params"] = params
         return json.dumps(body)
 
-    def tool_body(self, token, tool, arguments, id=1):
+    def tool_body(self, token, tool, arguments, id=1, modern=False):
         arguments = dict(arguments)
         if not self.header_auth:
             arguments["token"] = token
-        return self.request(token, "tools/call", {"name": tool, "arguments": arguments}, id=id)
+        params = {"name": tool, "arguments": arguments}
+        if modern:  # MCP 2026-07-28: no session; the version and client facts travel in _meta
+            params["_meta"] = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                               "io.modelcontextprotocol/clientCapabilities": {},
+                               "io.modelcontextprotocol/clientInfo": {"name": "bench", "version": "1"}}
+        return self.request(token, "tools/call", params, id=id)
 
     def headers(self, token, session=None):
         headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
@@ -166,9 +171,10 @@ def start_python(python, repo):
 RUNS = iter(range(1, 1_000_000))
 
 
-def wrk(server, token, session, body, connections=1, seconds=3, timeout="2s"):
+def wrk(server, token, session, body, connections=1, seconds=3, timeout="2s", tool=""):
+    """session "" sends the body as a 2026-07-28 request for `tool`, with its mirrored headers."""
     env = dict(os.environ, MCP_SESSION=session, MCP_BODY=body, MCP_AUTH=f"Bearer {token}" if server.header_auth else "",
-               MCP_ID_BASE=str(next(RUNS) * 100_000_000_000))
+               MCP_ID_BASE=str(next(RUNS) * 100_000_000_000), MCP_METHOD="tools/call", MCP_NAME=tool)
     threads = min(connections, 2)
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", timeout, "--latency", "-s", LUA,
                           f"http://127.0.0.1:{server.port}/mcp"], capture_output=True, text=True, env=env, check=True)
@@ -201,6 +207,13 @@ def measure(server, repo):
 
     latency("ping", "ping", {})
     latency("read_file 10 KB", "read_file", {"path": "ten_kb.txt"})
+    if server.header_auth:  # the original speaks 2025 revisions only
+        for label, tool, arguments in (("ping", "ping", {}), ("read_file 10 KB", "read_file", {"path": "ten_kb.txt"})):
+            r = wrk(server, token, "", server.tool_body(token, tool, arguments, modern=True), tool=tool)
+            for q in ("p50", "p95", "p99"):
+                rows[f"{label}, MCP 2026-07-28 {q} (ms)"] = r[q]
+        rows["ping calls/s, 16 clients, MCP 2026-07-28"] = wrk(server, token, "", server.tool_body(token, "ping", {}, modern=True),
+                                                             connections=16, seconds=4, tool="ping")["rps"]
     # letswork answers a 1 MB file in pages of about 90 KB (agents refuse results over
     # 25,000 tokens); the original sends the whole megabyte in one result.
     latency("read_file of a 1 MB file (letswork: first page)", "read_file", {"path": "big0.txt"})

@@ -1,17 +1,17 @@
 import Foundation
-@testable import LetsworkServer
+import LetsworkProtocol
 
-// libFuzzer target: the JSON reader that parses every tools/call request. Built by scripts/fuzz
-// only (a debug build, so the internal reader is reachable through @testable).
+// libFuzzer target: the JSON reader that parses every request the server receives and every
+// message the proxy relays. Built by scripts/fuzz only.
 //
 // The reader must never crash, and it must stay a subset of JSON: whatever it accepts,
-// JSONSerialization accepts too. (What it refuses goes to the SDK's decoder, so refusing valid
-// JSON costs speed, never correctness.)
+// JSONSerialization accepts too, whether it builds every member or skips some as the proxy does.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSONReader(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: start, count: count)
-    guard JSONReader.parse(bytes) != nil else { return 0 }
+    let skipping = JSONReader.parse(bytes) { depth, key in depth != 2 || key != "arguments" }
+    guard JSONReader.parse(bytes) != nil || skipping != nil else { return 0 }
     if (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) == nil {
         fatalError("the JSON reader accepted what JSONSerialization refuses: \(String(decoding: bytes, as: UTF8.self).debugDescription)")
     }
