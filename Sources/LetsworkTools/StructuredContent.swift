@@ -1,12 +1,8 @@
 import LetsworkReview
 import LetsworkProtocol
 
-/// Builds tool results' structured content directly as MCP `JSONValue`s.
-///
-/// Why not `JSONValue(someCodable)`: the SDK implements it as a JSON encode then decode, and its
-/// decoder compiles a regular expression for every string it meets (to spot data URLs,
-/// `Data.isDataURL` in swift-sdk 0.12.1), about 30 µs a string here. (For the same reason the
-/// server answers `tools/call` itself rather than through the SDK's handler: DirectToolCall.)
+/// Builds tool results' structured content directly as `JSONValue`s, the shape each tool's
+/// `outputSchema` (ToolOutputSchemas.swift) describes.
 protocol StructuredContent {
     var structured: JSONValue { get }
 }

@@ -57,7 +57,7 @@ struct JoinCommand: AsyncParsableCommand {
             Terminal.error("\(error)")
             throw ExitCode.failure
         }
-        print("✓ \(endpoint) answers (\(answer.serverName) \(answer.serverVersion)) and accepts your token.")
+        print("✓ \(endpoint) answers (\(answer.serverName) \(answer.serverVersion), MCP \(answer.protocolVersion ?? "of an unknown version")) and accepts your token.")
 
         let files = GuestFiles(endpoint: endpoint)
         let proxy = ClaudeRegistration.proxyCommand(endpoint: endpoint, caCertificateFile: cacert)

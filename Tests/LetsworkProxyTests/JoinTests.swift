@@ -44,6 +44,7 @@ struct JoinTests {
                 let joined = try guest.join(["http://127.0.0.1:\(host.port)", "--token", host.guestToken])
                 #expect(joined.status == 0, "\(joined.output)\(joined.errors)")
                 #expect(!joined.output.contains(host.guestToken) && !joined.errors.contains(host.guestToken))
+                #expect(joined.output.contains("MCP 2026-07-28) and accepts your token"), "join checks the host with server/discover: \(joined.output)")
 
                 let calls = guest.calls
                 let add = try #require(calls.first { $0.starts(with: ["claude", "mcp", "add"]) }, "\(calls)")
