@@ -47,8 +47,7 @@ extension ProxyRelay {
     /// The `error.message` of a JSON-RPC-shaped error body, or the start of a plain one.
     static func said(_ body: Data) -> String? {
         guard !body.isEmpty else { return nil }
-        if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-           let error = object["error"] as? [String: Any], let message = error["message"] as? String {
+        if let message = JSONReader.parse(body)?["error"]?["message"]?.stringValue {
             return message
         }
         let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
