@@ -23,15 +23,34 @@ extension Collaboration {
             let output = try await PageBudget.$bytes.withValue(entry.pages.budget) {
                 try await entry.run(self, arguments, caller)
             }
-            return ToolResult(text: [output.text], structuredContent: output.structured, isError: false)
+            return announcingNews(ToolResult(text: [output.text], structuredContent: output.structured, isError: false), to: caller, after: name)
         } catch let failure as ToolFailure {
-            return failed(failure.message)
+            return announcingNews(failed(failure.message), to: caller, after: name)
         } catch let error as ReviewError {
-            return failed(error.description)
+            return announcingNews(failed(error.description), to: caller, after: name)
         } catch {
             logger.error("tool failed", metadata: ["tool": "\(name)", "error": "\(error)"])
             return failed("letswork could not complete \(name): \(error). Tell the host; their terminal shows details.")
         }
+    }
+
+    /// Ends `result` with one short line when events are waiting for `caller` that no earlier
+    /// result announced ("[letswork: 2 new — …; details: get_notifications]"), and the same as
+    /// `letswork_notifications` in its structured content: an agent learns of a decision or a new
+    /// proposal at its next call, whatever its client, without polling.
+    func announcingNews(_ result: ToolResult, to caller: Caller, after tool: String) -> ToolResult {
+        guard tool != "get_notifications" else { return result }
+        let (fresh, unread) = inbox.announce(for: caller.id)
+        guard let latest = fresh.last else { return result }
+        var result = result
+        let gist = latest.message.count > 140 ? String(latest.message.prefix(139)) + "…" : latest.message
+        result.text.append("[letswork: \(unread) new — \(gist); details: get_notifications]")
+        if case .object(var structured)? = result.structuredContent {
+            structured["letswork_notifications"] = ["unread": .int(unread), "latest": .string(latest.message),
+                                                    "change_id": latest.changeID.value]
+            result.structuredContent = .object(structured)
+        }
+        return result
     }
 
     /// The tools as `caller` sees them in `tools/list`.

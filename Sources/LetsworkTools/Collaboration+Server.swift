@@ -18,6 +18,12 @@ public struct ParticipantService: MCPService {
     public func callTool(_ name: String, arguments: [String: JSONValue], client: ClientContext) async throws(RPCError) -> ToolResult {
         try await collaboration.call(name, arguments: arguments, as: caller)
     }
+
+    public var prompts: [PromptDescription] { collaboration.prompts(for: caller) }
+
+    public func prompt(_ name: String, arguments: [String: String]) async throws(RPCError) -> PromptResult {
+        try await collaboration.prompt(name, for: caller)
+    }
 }
 
 extension Collaboration {

@@ -10,8 +10,14 @@ public final class Inbox: Sendable {
         public let changeID: String?
     }
 
-    private let queues = Mutex<[String: [Event]]>([:])
+    private let queues = Mutex<[String: Queue]>([:])
     private let limit = 200
+
+    /// A recipient's unread events, and how many of them their tool results have announced.
+    private struct Queue {
+        var events: [Event] = []
+        var announced = 0
+    }
 
     public init() {}
 
@@ -19,9 +25,13 @@ public final class Inbox: Sendable {
     public func post(_ event: Event, to recipients: [String]) {
         queues.withLock { queues in
             for recipient in recipients {
-                var queue = queues[recipient, default: []]
-                queue.append(event)
-                if queue.count > limit { queue.removeFirst(queue.count - limit) }
+                var queue = queues[recipient, default: Queue()]
+                queue.events.append(event)
+                if queue.events.count > limit {
+                    let dropped = queue.events.count - limit
+                    queue.events.removeFirst(dropped)
+                    queue.announced = max(0, queue.announced - dropped)
+                }
                 queues[recipient] = queue
             }
         }
@@ -29,6 +39,18 @@ public final class Inbox: Sendable {
 
     /// Everything queued for `recipient`, emptying their queue.
     public func take(for recipient: String) -> [Event] {
-        queues.withLock { $0.removeValue(forKey: recipient) ?? [] }
+        queues.withLock { $0.removeValue(forKey: recipient)?.events ?? [] }
+    }
+
+    /// The unread events no tool result of `recipient`'s has announced yet, and how many are
+    /// unread in all; marks them announced (they stay unread until get_notifications).
+    func announce(for recipient: String) -> (fresh: [Event], unread: Int) {
+        queues.withLock { queues in
+            guard var queue = queues[recipient], queue.announced < queue.events.count else { return ([], 0) }
+            let fresh = Array(queue.events[queue.announced...])
+            queue.announced = queue.events.count
+            queues[recipient] = queue
+            return (fresh, queue.events.count)
+        }
     }
 }

@@ -6,7 +6,7 @@ import Testing
 /// over each way a guest reaches the host: the flow in Tests/Python/mcp_flow.py (list tools with
 /// their output schemas, read, propose, the host approves, a conflict, a guest's refusal, every
 /// tool called and its structured content validated by the SDK).
-@Suite("The official MCP Python SDK, every mode, every transport")
+@Suite("The official MCP Python SDK, every mode, every transport", .serialized)
 struct PythonSDKTests {
     enum Transport: String, CaseIterable, Sendable {
         /// Streamable HTTP straight to the host on loopback.

@@ -75,7 +75,8 @@ struct ReadRangeTests {
             let host = try await harness.call("read_file", ["path": "a.txt", "version": "host"], as: guestCaller)
             #expect(host.text == "host\n" && host.structured?["version"] == "host")
             // Others (the host, another guest) see the host's file.
-            #expect(try await harness.call("read_file", ["path": "a.txt"], as: hostCaller).text == "host\n")
+            // (The host's result then announces the guest's proposal on a line of its own.)
+            #expect(try await harness.call("read_file", ["path": "a.txt"], as: hostCaller).text.hasPrefix("host\n[letswork: 1 new — guest proposed"))
             #expect(try await harness.call("read_file", ["path": "a.txt"], as: readerCaller).text == "host\n")
             try await harness.expectError("read_file", ["path": "a.txt", "version": "pending"], as: readerCaller, containing: "You have no pending change to a.txt")
             try await harness.expectError("read_file", ["path": "a.txt", "version": "mine"], as: guestCaller, containing: "version must be \"pending\"")

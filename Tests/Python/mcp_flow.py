@@ -88,13 +88,16 @@ async def main():
         proposed, _ = await call(guest, "write_file", {"path": "a.txt", "content": "hello\nfrom bob\n"})
         change = proposed.structured_content["change_id"]
         await call(guest, "edit_file", {"path": "a.txt", "edits": [{"old_text": "bob", "new_text": "Bob"}], "dry_run": True})
-        await call(host, "get_pending_changes", {})
+        _, text = await call(host, "get_pending_changes", {})
+        check("new — bob proposed" in text and change in text.split("[letswork: ")[-1], f"the host's next result announces the proposal: {text[-300:]}")
         await call(host, "approve_change", {"change_id": change})
         with open(os.path.join(args.repo, "a.txt")) as file:
             check(file.read() == "hello\nfrom bob\n", "the approved change is on disk")
 
         # A conflict: the host edits the same line on disk before approving.
-        conflicting, _ = await call(guest, "submit_change", {"message": "Reword b", "files": [{"path": "b.txt", "content": "one (guest)\ntwo\n"}]})
+        conflicting, text = await call(guest, "submit_change", {"message": "Reword b", "files": [{"path": "b.txt", "content": "one (guest)\ntwo\n"}]})
+        check(f"new — The host approved your change {change}" in text, f"the guest's next result announces the approval: {text[-300:]}")
+        check(conflicting.structured_content["letswork_notifications"]["change_id"] == change, "and its structured content says so")
         conflicting_id = conflicting.structured_content["change_id"]
         with open(os.path.join(args.repo, "b.txt"), "w") as file:
             file.write("one (host)\ntwo\n")
@@ -115,6 +118,16 @@ async def main():
         await call(guest, "unlock_file", {"path": "a.txt"})
         await call(guest, "lock_file", {"path": "a.txt"})
         await call(host, "force_unlock", {"path": "a.txt"})
+
+        # Prompts, as slash commands: each role's own, rendered from the session's state.
+        guest_prompts = [p.name for p in (await guest.list_prompts()).prompts]
+        host_prompts = [p.name for p in (await host.list_prompts()).prompts]
+        check(guest_prompts == ["catch_up"] and host_prompts == ["review"], f"prompts: guest {guest_prompts}, host {host_prompts}")
+        catch_up = (await guest.get_prompt("catch_up")).messages[0].content.text
+        check("Catch me up" in catch_up and conflicting_id in catch_up, f"catch_up renders the guest's changes: {catch_up[:300]}")
+        review = (await host.get_prompt("review")).messages[0].content.text
+        check("Review the pending changes" in review, f"review renders: {review[:200]}")
+        print("prompts: ok", flush=True)
 
     check(len(called) == 19, f"every tool was called: missing {19 - len(called)}")
     print(f"flow ok {version} {len(called)}", flush=True)

@@ -4,8 +4,9 @@ import Foundation
 /// other transport) reads the message, settles the era and the client's context, and hands the
 /// request here; the response comes back as bytes.
 ///
-/// Methods: `initialize` (handshake era), `server/discover`, `ping`, `tools/list`, `tools/call`.
-/// Nothing else is declared in the capabilities, so anything else is "method not found".
+/// Methods: `initialize` (handshake era), `server/discover`, `ping`, `tools/list`, `tools/call`,
+/// and `prompts/list`, `prompts/get` when the service has prompts. Nothing else is declared in the
+/// capabilities, so anything else is "method not found".
 public struct MCPDispatcher: Sendable {
     public let server: ServerInfo
     public let service: any MCPService
@@ -16,7 +17,10 @@ public struct MCPDispatcher: Sendable {
     }
 
     /// What letswork declares it can do, in both eras.
-    public static let capabilities: JSONValue = ["tools": ["listChanged": false]]
+    public var capabilities: JSONValue {
+        service.prompts.isEmpty ? ["tools": ["listChanged": false]]
+            : ["tools": ["listChanged": false], "prompts": ["listChanged": false]]
+    }
 
     /// The JSON-RPC response to `request`.
     public func respond(to request: RPCRequest, client: ClientContext) async -> (data: Data, error: RPCError?) {
@@ -44,9 +48,13 @@ public struct MCPDispatcher: Sendable {
             result = ["tools": .array(service.tools.map(\.json))]
         case "tools/call":
             result = try await callTool(request, client: client)
+        case "prompts/list" where !service.prompts.isEmpty:
+            result = ["prompts": .array(service.prompts.map(\.json))]
+        case "prompts/get" where !service.prompts.isEmpty:
+            result = try await prompt(request)
         default:
             throw .methodNotFound("Method not found: letswork does not offer \(request.method). It answers "
-                + "server/discover, initialize, ping, tools/list and tools/call.")
+                + "server/discover, initialize, ping, tools/list, tools/call\(service.prompts.isEmpty ? "" : ", prompts/list and prompts/get").")
         }
         return .object(client.isModern ? stamped(result, method: request.method) : result)
     }
@@ -63,14 +71,14 @@ public struct MCPDispatcher: Sendable {
         let client = ClientContext(protocolVersion: version, clientName: info.name, clientVersion: info.version,
                                    capabilities: request.params["capabilities"] ?? [:])
         let result: [String: JSONValue] = [
-            "protocolVersion": .string(version), "capabilities": Self.capabilities,
+            "protocolVersion": .string(version), "capabilities": capabilities,
             "serverInfo": server.json, "instructions": .string(service.instructions),
         ]
         return (result, client)
     }
 
     private func discover() -> [String: JSONValue] {
-        ["supportedVersions": .array(ProtocolVersion.all.map(JSONValue.string)), "capabilities": Self.capabilities,
+        ["supportedVersions": .array(ProtocolVersion.all.map(JSONValue.string)), "capabilities": capabilities,
          "instructions": .string(service.instructions)]
     }
 
@@ -87,6 +95,18 @@ public struct MCPDispatcher: Sendable {
         return try await service.callTool(name, arguments: arguments, client: client).json.objectValue ?? [:]
     }
 
+    private func prompt(_ request: RPCRequest) async throws(RPCError) -> [String: JSONValue] {
+        guard case .string(let name)? = request.params["name"] else {
+            throw .invalidParams("Invalid params: prompts/get needs \"name\", the prompt to render (prompts/list names them).")
+        }
+        var arguments: [String: String] = [:]
+        for (key, value) in request.params["arguments"]?.objectValue ?? [:] {
+            guard case .string(let text) = value else { throw .invalidParams("Invalid params: prompt arguments are strings; '\(key)' is not.") }
+            arguments[key] = text
+        }
+        return try await service.prompt(name, arguments: arguments).json.objectValue ?? [:]
+    }
+
     /// 2026-07-28 results say they are complete, who answered, and (for the listings a client may
     /// cache) for how long: not at all, since tools and instructions can change with the session.
     private func stamped(_ result: [String: JSONValue], method: String) -> [String: JSONValue] {
@@ -95,7 +115,7 @@ public struct MCPDispatcher: Sendable {
         var meta = result["_meta"]?.objectValue ?? [:]
         meta[MetaKey.serverInfo] = server.json
         result["_meta"] = .object(meta)
-        if method == "tools/list" || method == "server/discover" {
+        if method == "tools/list" || method == "server/discover" || method == "prompts/list" {
             result["ttlMs"] = 0
             result["cacheScope"] = "private"
         }

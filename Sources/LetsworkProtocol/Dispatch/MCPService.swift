@@ -8,4 +8,19 @@ public protocol MCPService: Sendable {
     /// Runs tool `name`. Tool refusals come back as results with `isError`; only a call that names
     /// no tool of this server throws (`RPCError.invalidParams`).
     func callTool(_ name: String, arguments: [String: JSONValue], client: ClientContext) async throws(RPCError) -> ToolResult
+
+    /// The prompts offered to this participant (slash commands in Claude Code).
+    var prompts: [PromptDescription] { get }
+
+    /// Renders prompt `name` from the session's state now.
+    func prompt(_ name: String, arguments: [String: String]) async throws(RPCError) -> PromptResult
+}
+
+/// Prompts are optional: a service without them declares no `prompts` capability.
+extension MCPService {
+    public var prompts: [PromptDescription] { [] }
+
+    public func prompt(_ name: String, arguments: [String: String]) async throws(RPCError) -> PromptResult {
+        throw .invalidParams("Unknown prompt '\(name)': this server offers none.")
+    }
 }
