@@ -4,6 +4,12 @@
 // dependencies show which layer may know about which.
 import PackageDescription
 
+/// The commit scripts/install builds from; only hexadecimal digits and "-dirty" are let through,
+/// since the value becomes a C string literal.
+let buildCommit = Context.environment["LETSWORK_COMMIT"].flatMap { commit in
+    commit.allSatisfy { $0.isHexDigit || "-dirty".contains($0) } && !commit.isEmpty ? commit : nil
+}
+
 let package = Package(
     name: "letswork",
     platforms: [.macOS(.v14)],
@@ -39,6 +45,14 @@ let package = Package(
         // MCP as letswork speaks it, both eras: JSON, JSON-RPC, the tool and result types, and the
         // one dispatcher every request goes through. No dependencies: the server and the proxy use it.
         .target(name: "LetsworkProtocol"),
+
+        // The commit `letswork --version` names: scripts/install builds with LETSWORK_COMMIT set
+        // (from `git rev-parse`), which becomes a C macro of this one file, so only it recompiles;
+        // a plain `swift build` says "unknown". Nothing generated is committed, nothing runs at run time.
+        .target(
+            name: "CBuildInfo",
+            cSettings: buildCommit.map { [.define("LETSWORK_COMMIT", to: "\"\($0)\"")] } ?? []
+        ),
 
         // A small, safe Swift layer over libgit2: one owner per handle, one error type.
         .target(name: "GitKit", dependencies: ["CGit2"]),
@@ -91,6 +105,7 @@ let package = Package(
         .executableTarget(
             name: "letswork",
             dependencies: [
+                "CBuildInfo",
                 "LetsworkProtocol",
                 "LetsworkReview",
                 "LetsworkTools",

@@ -38,8 +38,11 @@ struct InviteCommand: ParsableCommand {
                     throw ValidationErrorMessage("The session did not return a token; try again.")
                 }
                 let role = answer["role"] as? String ?? (readOnly ? "read-only guest" : "guest")
+                let join = JoinInstructions(url: admin.state.publicURL ?? admin.state.localURL, token: token)
                 print("Invited \(invited) (\(role)). Send them this command:\n")
-                print("    letswork join \(admin.state.publicURL ?? admin.state.localURL) --token \(token)\n")
+                print("    \(join.letsworkJoin)\n")
+                print("or, for Claude Code without letswork (the token is then stored in Claude Code's config):\n")
+                print("    \(join.claudeMcpAdd)\n")
                 print("Cut them off at any time with: letswork revoke \(invited)")
             } catch let error as ValidationErrorMessage {
                 Terminal.error(error.description)

@@ -7,7 +7,7 @@ struct JoinCommand: AsyncParsableCommand {
         commandName: "join",
         abstract: "Join a host's session: check the host, register letswork with Claude Code, open it.",
         discussion: """
-            Run the command the host sent you. letswork checks that the host answers and accepts the token, stores the token in a file only you can read (~/.config/letswork/tokens/), registers the stdio proxy with Claude Code (user scope, the token's file in its environment, never in its arguments) and opens Claude Code in a session folder (~/.local/share/letswork/sessions/HOST/).
+            Run the command the host sent you. letswork checks that the host answers and accepts the token, stores the token in a file only you can read (~/.config/letswork/tokens/), registers the installed letswork's stdio proxy with Claude Code (user scope, the token's file in its environment, never in its arguments; run from a build folder, it warns that the registration breaks when that folder is cleaned) and opens Claude Code in a session folder (~/.local/share/letswork/sessions/HOST/).
 
             Examples:
               letswork join https://random-words.trycloudflare.com --token Xb6UBEwT34FL…
@@ -60,7 +60,10 @@ struct JoinCommand: AsyncParsableCommand {
         print("✓ \(endpoint) answers (\(answer.serverName) \(answer.serverVersion), MCP \(answer.protocolVersion ?? "of an unknown version")) and accepts your token.")
 
         let files = GuestFiles(endpoint: endpoint)
-        let proxy = ClaudeRegistration.proxyCommand(endpoint: endpoint, caCertificateFile: cacert)
+        let executable = StableExecutable.resolve()
+        if let warning = executable.warning { Terminal.error("warning: " + warning) }
+        if let note = executable.note { print(note) }
+        let proxy = ClaudeRegistration.proxyCommand(executable: executable.path, endpoint: endpoint, caCertificateFile: cacert)
         do {
             try files.storeToken(secret)
             try files.prepareSessionFolder(hostInstructions: answer.instructions)

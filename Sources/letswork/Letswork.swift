@@ -16,7 +16,7 @@ struct Letswork: AsyncParsableCommand {
 
             Everything is in git too: git log HEAD..refs/letswork/pending, git log refs/letswork/approved.
             """,
-        version: "0.1.0",
-        subcommands: [StartCommand.self, StatusCommand.self, StopCommand.self, InviteCommand.self, RevokeCommand.self, JoinCommand.self, ProxyCommand.self, PendingCommand.self, ShowCommand.self, ApproveCommand.self, RejectCommand.self, LogCommand.self]
+        version: BuildInfo.description,
+        subcommands: [StartCommand.self, DoctorCommand.self, StatusCommand.self, StopCommand.self, InviteCommand.self, RevokeCommand.self, JoinCommand.self, ProxyCommand.self, PendingCommand.self, ShowCommand.self, ApproveCommand.self, RejectCommand.self, LogCommand.self]
     )
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The guest's MCP entry in Claude Code (user scope, named `letswork`): a stdio server running
-/// this executable's `proxy`, with the token's *file* in the entry's environment — the token is
+/// the installed letswork's `proxy`, with the token's *file* in the entry's environment — the token is
 /// never in an argument, where `ps` or a shell history would show it.
 struct ClaudeRegistration {
     static let name = "letswork"
@@ -23,19 +23,13 @@ struct ClaudeRegistration {
         _ = try? ExternalTool.run(claude, ["mcp", "remove", "--scope", "user", Self.name])
     }
 
-    /// The proxy's command line: this very executable, so the guest's agent runs the letswork
-    /// that joined, wherever it is installed.
-    static func proxyCommand(endpoint: String, caCertificateFile: String?) -> [String] {
-        var command = [currentExecutable, "proxy", "--url", endpoint]
+    /// The proxy's command line: `executable` (see ``StableExecutable``) with `proxy --url URL`.
+    static func proxyCommand(executable: String, endpoint: String, caCertificateFile: String?) -> [String] {
+        var command = [executable, "proxy", "--url", endpoint]
         if let caCertificateFile {
             command += ["--cacert", URL(fileURLWithPath: caCertificateFile).standardizedFileURL.path]
         }
         return command
-    }
-
-    static var currentExecutable: String {
-        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
-        return Bundle.main.executablePath ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
     }
 
     /// What to do by hand when Claude Code is not installed: the command, and `.mcp.json`.

@@ -15,12 +15,11 @@ enum HostTerminal {
         FileHandle.standardOutput.write(Data("[\(time())] \(text)\n".utf8))
     }
 
-    static func box(project: String, joinCommand: String, sharing: String, localURL: String, agent: String) {
-        let lines = [
+    static func box(project: String, join: JoinInstructions, sharing: String, localURL: String, agent: String) {
+        let lines: [String] = [
             "letswork session on \(project)",
             "",
-            "Send this command to your collaborator:",
-            "  \(joinCommand)",
+        ] + join.lines + [
             "",
             sharing,
             "Your own agent: \(agent)",

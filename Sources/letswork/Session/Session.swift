@@ -79,7 +79,7 @@ struct Session {
             let claude = ClaudeCode.installed(in: store.root)
             let agent = register(claude, localURL: localURL, hostToken: host.token.secret)
             defer { claude?.unregisterHost() }
-            HostTerminal.box(project: store.displayName, joinCommand: Self.joinCommand(shareURL ?? localURL, token: guest.token.secret),
+            HostTerminal.box(project: store.displayName, join: JoinInstructions(url: shareURL ?? localURL, token: guest.token.secret),
                              sharing: sharing, localURL: localURL, agent: agent)
             if let tunnel {
                 tunnel.onRestart = { [state] url in
@@ -88,7 +88,8 @@ struct Session {
                         var updated = state
                         updated.publicURL = url
                         try? updated.write(gitDirectory: store.gitDirectory)
-                        HostTerminal.line("🔁 The tunnel restarted with a new address. New join command:\n    \(Self.joinCommand(url, token: guest.token.secret))")
+                        let join = JoinInstructions(url: url, token: guest.token.secret)
+                        HostTerminal.line("🔁 The tunnel restarted with a new address. New join command:\n    \(join.letsworkJoin)\n  or, with Claude Code alone:\n    \(join.claudeMcpAdd)")
                     }
                 }
             }
@@ -136,10 +137,6 @@ struct Session {
         }
         if !command.noLaunch && claude.launchInNewTerminal() { return "Claude Code opened in a new window (MCP server letswork-host)." }
         return "registered with Claude Code as letswork-host; run `claude` in this folder in another terminal."
-    }
-
-    static func joinCommand(_ url: String, token: String) -> String {
-        "letswork join \(url) --token \(token)"
     }
 
     static func role(_ role: Role) -> Caller.Role {
