@@ -16,7 +16,6 @@ extension ChangeStore {
                     throw ReviewError.busy("Change \(id) is being approved right now by process \(journal.pid).")
                 }
                 var change = transaction.state.pending.remove(at: index)
-                transaction.viewChanged(at: index)
                 var decision = ChangeRecord.Decision(by: decider, at: clock(), reason: reason, merged: false,
                                                      forced: false, record: "", hostCommit: nil, skippedPaths: nil)
                 let recorded = try record(&change, decision: &decision, verdict: .rejected,

@@ -18,6 +18,21 @@ struct LetsworkBench {
             }
             return
         }
+        if arguments.first == "queue" {
+            // `letswork-bench queue [FILES] [OUTPUT]`: the deep-queue rows (1 vs 100 pending).
+            let files = arguments.dropFirst().first.flatMap { Int($0) } ?? 1_000
+            let output = arguments.dropFirst(2).first ?? "bench-results"
+            let base = ProcessInfo.processInfo.environment["LETSWORK_BENCH_DIR"] ?? NSTemporaryDirectory()
+            let folder = base + "/letswork-queue-\(getpid())"
+            defer { if ProcessInfo.processInfo.environment["LETSWORK_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: folder) } }
+            let depths = [1, 100]
+            let rows = try QueueDepthBenchmark(fileCount: files, depths: depths, samples: 30).run(in: folder)
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            let table = QueueDepthBenchmark.table(rows, depths: depths)
+            try table.write(toFile: output + "/queue-\(files).md", atomically: true, encoding: .utf8)
+            print(table)
+            return
+        }
         let sizes = arguments.first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1_000, 10_000, 100_000]
         let output = arguments.dropFirst().first ?? "bench-results"
         let base = ProcessInfo.processInfo.environment["LETSWORK_BENCH_DIR"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
