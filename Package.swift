@@ -36,6 +36,9 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
 
+        // The C library's allocator controls (mallopt, malloc_trim), no-ops where there are none.
+        .systemLibrary(name: "CSystemTuning"),
+
         // A small, safe Swift layer over libgit2: one owner per handle, one error type.
         .target(name: "GitKit", dependencies: ["CGit2"]),
 
@@ -50,6 +53,7 @@ let package = Package(
             name: "LetsworkTools",
             dependencies: [
                 "LetsworkReview",
+                "CSystemTuning",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -91,6 +95,8 @@ let package = Package(
                 "LetsworkTools",
                 "LetsworkServer",
                 "LetsworkProxy",
+                "GitKit",
+                "CSystemTuning",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -49,8 +49,8 @@ extension Collaboration {
         case "get_notifications": return try notifications(caller)
         case "get_pending_changes": return try pendingChanges(arguments, caller)
         case "my_pending_changes": return try myChanges(caller)
-        case "approve_change": return try approve(arguments, caller)
-        case "reject_change": return try reject(arguments, caller)
+        case "approve_change": return try await approve(arguments, caller)
+        case "reject_change": return try await reject(arguments, caller)
         case "set_display_name": return try await setDisplayName(arguments, caller)
         default: return ping(caller)
         }

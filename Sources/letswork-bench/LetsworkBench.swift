@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 import LetsworkReview
 
 /// `letswork-bench`: measures letswork and writes a markdown table and a JSON file.
@@ -7,6 +8,9 @@ import LetsworkReview
 struct LetsworkBench {
     static func main() throws {
         let arguments = CommandLine.arguments.dropFirst()
+        // The engine as `letswork start` runs it: the cache limits of Tuning.server
+        // (Sources/letswork/Tuning.swift), which this executable cannot import.
+        try ObjectCache.setLimits(largestTree: 1 << 20, total: 4 << 20)
         if arguments.first == "scan", let path = arguments.dropFirst().first {
             // `letswork-bench scan REPO [N]`: N scans of an existing repository, for profilers.
             let store = try ChangeStore.open(containing: path)
