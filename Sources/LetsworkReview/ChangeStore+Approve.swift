@@ -59,8 +59,9 @@ extension ChangeStore {
     func approveOnce(_ id: String, by decider: Person, force: Bool, commitToBranch: Bool) throws -> ApprovalAttempt {
         try finishInterruptedApproval()
         let change = try pendingChange(id, in: try ledger.read())
-        if let other = approvalLock.read(), approvalLock.isHeldByLiveProcess(other) {
-            return .wait("Another letswork process (pid \(other.pid)) has been approving change \(other.changeID) for over 10 seconds.")
+        if approvalLock.isHeld() {
+            let other = approvalLock.read()
+            return .wait("Another letswork process\(other.map { " (pid \($0.pid))" } ?? "") has been approving change \(other?.changeID ?? "") for over 10 seconds.")
         }
         let plan = try self.plan(change, force: force)
         if !plan.conflicts.isEmpty {
@@ -69,11 +70,12 @@ extension ChangeStore {
         }
         let branchCommit = commitToBranch ? try prepareBranchCommit(plan, decider: decider) : nil
         let journal = try journal(for: plan, decider: decider, commitToBranch: commitToBranch)
-        ApprovalLock.running.withLock { _ = $0.insert(journal.owner) }
-        defer { ApprovalLock.running.withLock { _ = $0.remove(journal.owner) } }
         guard try approvalLock.acquire(journal) else {
             return .wait("Other letswork processes kept approving changes for over 10 seconds.")
         }
+        // Thrown out of half way: let go of the lock but keep the journal, so that the next
+        // attempt or the next process finishes this approval from it.
+        defer { approvalLock.abandon() }
         // Under the lock: if the change moved on meanwhile (a new revision, a decision by
         // another process), plan again; if its files changed since planning, likewise.
         let written: Bool
@@ -188,38 +190,36 @@ extension ChangeStore {
     /// host changed since is left alone and named in the decision. Never half-applied, never
     /// both pending and approved.
     func finishInterruptedApproval() throws {
-        guard FileManager.default.fileExists(atPath: approvalLock.path) else { return }
-        guard let journal = approvalLock.read() else {
-            // Unreadable: a process died between creating and filling a temporary file cannot
-            // leave this (the lock appears atomically, full); treat it as foreign junk.
-            logger.warning("removing an unreadable approval journal", metadata: ["path": "\(approvalLock.path)"])
-            approvalLock.release()
-            return
-        }
-        if approvalLock.isHeldByLiveProcess(journal) { return }  // Still working.
-        var writes: [WorkingTree.Write] = []
-        var skipped: [String] = []
-        for file in journal.files {
-            let path = try RepoPath(file.path)
-            workingTree.removeTemporaryFiles(near: path)
-            let disk = try? workingTree.entry(at: path)
-            let now: String? = disk?.bytes.map { ObjectID.blob(hashing: $0).hex }
-            let absent = disk == .absent
-            if now == file.after || (absent && file.after == nil) { continue }
-            if now == file.before || (absent && file.before == nil) {
-                let content = try file.after.map { try repository.readBlob(ObjectID(hex: $0)!) }
-                writes.append(WorkingTree.Write(path: path, content: content, executable: file.executable))
-            } else {
-                skipped.append(file.path)
+        try approvalLock.recover { journal in
+            guard let journal else {
+                // Unreadable: its writer died before the journal was whole, so before touching
+                // a file of the working tree. There is nothing to finish.
+                logger.warning("ignoring an incomplete approval journal", metadata: ["path": "\(approvalLock.path)"])
+                return
             }
+            var writes: [WorkingTree.Write] = []
+            var skipped: [String] = []
+            for file in journal.files {
+                let path = try RepoPath(file.path)
+                workingTree.removeTemporaryFiles(near: path)
+                let disk = try? workingTree.entry(at: path)
+                let now: String? = disk?.bytes.map { ObjectID.blob(hashing: $0).hex }
+                let absent = disk == .absent
+                if now == file.after || (absent && file.after == nil) { continue }
+                if now == file.before || (absent && file.before == nil) {
+                    let content = try file.after.map { try repository.readBlob(ObjectID(hex: $0)!) }
+                    writes.append(WorkingTree.Write(path: path, content: content, executable: file.executable))
+                } else {
+                    skipped.append(file.path)
+                }
+            }
+            try workingTree.commit(workingTree.prepare(writes))
+            try transact { transaction in
+                guard try finish(journal, hostCommit: nil, skipped: skipped, in: &transaction) != nil else { return }
+                transaction.message = "finish approving \(journal.changeID) after an interruption"
+            }
+            logger.warning("finished an interrupted approval", metadata: ["change": "\(journal.changeID)", "skipped": "\(skipped)"])
         }
-        try workingTree.commit(workingTree.prepare(writes))
-        try transact { transaction in
-            guard try finish(journal, hostCommit: nil, skipped: skipped, in: &transaction) != nil else { return }
-            transaction.message = "finish approving \(journal.changeID) after an interruption"
-        }
-        approvalLock.release()
-        logger.warning("finished an interrupted approval", metadata: ["change": "\(journal.changeID)", "skipped": "\(skipped)"])
     }
 
     /// Checks that --commit can be done and returns the step that does it after the files are

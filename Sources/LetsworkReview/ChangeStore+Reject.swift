@@ -12,7 +12,7 @@ extension ChangeStore {
                 guard let index = transaction.state.pending.firstIndex(where: { $0.id == id }) else {
                     throw ReviewError.unknownChange(id)
                 }
-                if let journal = approvalLock.read(), journal.changeID == id, approvalLock.isHeldByLiveProcess(journal) {
+                if approvalLock.isHeld(), let journal = approvalLock.read(), journal.changeID == id {
                     throw ReviewError.busy("Change \(id) is being approved right now by process \(journal.pid).")
                 }
                 var change = transaction.state.pending.remove(at: index)

@@ -37,7 +37,16 @@ struct QueueDepthBenchmark {
             }
             var queue: [(id: String, guest: Person, path: String)] = []
             for _ in 0..<depth { queue.append(try propose()) }
-            var revise = Samples(), approve = Samples(), reject = Samples()
+            var revise = Samples(), approve = Samples(), reject = Samples(), pair = Samples()
+            for round in 0..<samples {
+                // The server benchmark's pair, through the API: a new change, then its approval.
+                let path = paths[(paths.count / 2 + round * 13) % paths.count]
+                let operation = try edit(root, path, "// pair \(round)\n")
+                try measure(into: &pair) {
+                    let result = try store.submit([operation], by: Person(id: "pair", name: "pair"))
+                    _ = try store.approve(result.changeID)
+                }
+            }
             for round in 0..<samples {
                 let oldest = queue[0]
                 let operation = try edit(root, oldest.path, "// revision \(round)\n")
@@ -53,7 +62,7 @@ struct QueueDepthBenchmark {
                 try measure(into: &reject) { _ = try store.reject(oldest.id, reason: "bench") }
                 queue.append(try propose())
             }
-            for (name, values) in [("revision of the oldest", revise), ("approve the oldest", approve), ("reject the oldest", reject)] {
+            for (name, values) in [("pair: a new change, then its approval", pair), ("revision of the oldest", revise), ("approve the oldest", approve), ("reject the oldest", reject)] {
                 rows.append(Row(operation: name, files: fileCount, depth: depth, p50: values.p50, p95: values.p95))
             }
         }
