@@ -9,6 +9,7 @@
 Writes OUT/write-path-N.md and .json. Usage:
   python3 bench/write_path_bench.py LETSWORK_BINARY PYTHON_WITH_ORIGINAL_OR_EMPTY FILES[,FILES…] [OUT]
 """
+import http.client
 import json
 import os
 import signal
@@ -56,7 +57,8 @@ def ping_under_approvals(server, approvers=16, seconds=4):
     """wrk's ping latencies (ms: p50, p99) on one connection while rounds of `approvers`
     approvals run at once, and every approval's time (ms). wrk is a process of its own, so
     the client's threads do not stand in the ping's way."""
-    _, ping_session = server.open_session(server.host_token)
+    # The session lives as long as the connection that opened it: keep it open.
+    ping_connection, ping_session = server.open_session(server.host_token)
     done = threading.Event()
     approvals, failures = [], []
 
@@ -64,7 +66,9 @@ def ping_under_approvals(server, approvers=16, seconds=4):
         r = 0
         while not done.is_set():
             guest = server.open_session(server.guest_token)
-            hosts = [server.open_session(server.host_token) for _ in range(approvers)]
+            # One host session (letswork keeps a few per principal), 16 connections to it.
+            session = server.open_session(server.host_token)
+            hosts = [(http.client.HTTPConnection("127.0.0.1", server.port), session[1]) for _ in range(approvers)] + [session]
             ids = [change_id(server.call(guest[0], server.guest_token, guest[1], "write_file",
                                          {"path": f"module0/part{50 + n % 40}/file{5000 + r * 100 + n}.swift", "content": f"// {r} {n}\n"}))
                    for n in range(approvers)]
@@ -74,7 +78,11 @@ def ping_under_approvals(server, approvers=16, seconds=4):
                 start.wait()
                 t = time.perf_counter()
                 try:
-                    server.call(hosts[n][0], server.host_token, hosts[n][1], "approve_change", {"change_id": ids[n]})
+                    # Concurrent requests on one session each need an id of their own.
+                    body = server.tool_body(server.host_token, "approve_change", {"change_id": ids[n]}, id=1_000 + r * 100 + n)
+                    _, reply = server.post(hosts[n][0], server.host_token, body, hosts[n][1])
+                    if reply["result"].get("isError"):
+                        raise RuntimeError(reply["result"]["content"][0]["text"][:200])
                     approvals.append((time.perf_counter() - t) * 1000)
                 except Exception as error:  # noqa: BLE001 - counted and reported
                     failures.append(str(error)[:200])
@@ -84,7 +92,7 @@ def ping_under_approvals(server, approvers=16, seconds=4):
                 thread.start()
             for thread in threads:
                 thread.join()
-            for connection, _ in hosts + [guest]:
+            for connection, _ in hosts:
                 connection.close()
             r += 1
 
@@ -94,6 +102,7 @@ def ping_under_approvals(server, approvers=16, seconds=4):
     result = sb.wrk(server, server.host_token, ping_session, server.tool_body(server.host_token, "ping", {}), seconds=seconds)
     done.set()
     worker.join()
+    ping_connection.close()
     if failures:
         raise RuntimeError(f"{len(failures)} approvals failed: {failures[0]}")
     return result, approvals
