@@ -65,7 +65,7 @@ struct LedgerState: Codable, Equatable {
 
     static let recentDecisionLimit = 500
 
-    struct RecentDecision: Codable, Equatable {
+    struct RecentDecision: Codable, Hashable {
         var id: String
         var proposer: String
     }

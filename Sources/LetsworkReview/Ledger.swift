@@ -28,6 +28,7 @@ struct Ledger {
 
     final class Cache {
         var snapshot: Snapshot?
+        let stateEncoder = StateEncoder()
     }
 
     struct Snapshot {
@@ -102,7 +103,7 @@ struct Ledger {
         // One line of subject, whatever a guest's name holds: the state starts after the first
         // blank line.
         let subject = message.split(whereSeparator: \.isNewline).joined(separator: " ")
-        let body = String(decoding: try encoder.encode(state), as: UTF8.self)
+        let body = String(decoding: try cache.stateEncoder.encode(state), as: UTF8.self)
         let commit = try repository.createCommit(tree: tree, parents: parents, author: signature,
                                                  committer: signature, message: subject + "\n\n" + body + "\n")
         try repository.updateReference(Ledger.ref, to: commit, expecting: snapshot.tip, message: "letswork: \(message)")
