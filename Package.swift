@@ -54,6 +54,9 @@ let package = Package(
             cSettings: buildCommit.map { [.define("LETSWORK_COMMIT", to: "\"\($0)\"")] } ?? []
         ),
 
+        // The C library's allocator controls (mallopt, malloc_trim), no-ops where there are none.
+        .systemLibrary(name: "CSystemTuning"),
+
         // A small, safe Swift layer over libgit2: one owner per handle, one error type.
         .target(name: "GitKit", dependencies: ["CGit2"]),
 
@@ -69,6 +72,7 @@ let package = Package(
             dependencies: [
                 "LetsworkReview",
                 "LetsworkProtocol",
+                "CSystemTuning",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -111,6 +115,8 @@ let package = Package(
                 "LetsworkTools",
                 "LetsworkServer",
                 "LetsworkProxy",
+                "GitKit",
+                "CSystemTuning",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

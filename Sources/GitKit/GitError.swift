@@ -31,20 +31,10 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Initialises libgit2 once per process, before the first call into it.
+/// Initialises libgit2 once per process, before the first call into it. Its cache limits are
+/// the composition root's to choose: see ``ObjectCache``.
 let libgit2Initialized: Void = {
     git_libgit2_init()
-    // libgit2 caches parsed trees only up to 4 KiB; a folder of a hundred files is larger, and
-    // every path lookup through it would inflate and parse it again. The whole cache (per
-    // process; libgit2 counts raw object bytes, and a parsed tree takes about twice that on the
-    // heap) is held to 4 MiB instead of libgit2's 256: every proposal and decision reads new
-    // trees and commits (the ledger's, the view's, the records') that are never needed again,
-    // and libgit2 evicts at random, not least-recently-used. At 32 MiB a long session's heap
-    // grew by about 30 KB with each proposal and its decision, for over a thousand of them; at
-    // 4 MiB it levels off after about 300, 8 MB above idle, with room for the hot trees of a
-    // 100,000-file HEAD. (Deep queues pay for it: listing 100 pending changes 13 -> 23 ms.)
-    letswork_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
-    letswork_set_cache_max_size(4 << 20)
 }()
 
 /// Runs one libgit2 call and turns a negative status into a ``GitError``.

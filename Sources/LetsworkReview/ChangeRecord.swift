@@ -65,7 +65,7 @@ struct LedgerState: Codable, Equatable {
 
     static let recentDecisionLimit = 500
 
-    struct RecentDecision: Codable, Equatable {
+    struct RecentDecision: Codable, Hashable {
         var id: String
         var proposer: String
     }
@@ -75,11 +75,28 @@ struct LedgerState: Codable, Equatable {
         recentDecisions.removeFirst(max(0, recentDecisions.count - Self.recentDecisionLimit))
     }
 
+    /// What `refs/letswork/pending` shows (see ``PendingViewBuilder``).
     struct PendingView: Codable, Equatable {
+        /// The HEAD commit it was built on.
         var root: String
-        /// The view's commit after each pending change, in `pending` order.
+        /// Each pending change's commit on `root`, in `pending` order.
         var commits: [String]
-        var tip: String { commits.last ?? root }
+        /// The revision each of `commits` was built from; nil in a view written by a letswork
+        /// that stacked the changes (each commit on the previous one), which is then rebuilt.
+        var revisions: [String]?
+        /// The merge of `commits` when there are two or more.
+        var merge: String?
+
+        var tip: String {
+            guard revisions != nil else { return commits.last ?? root }  // the old stack
+            return merge ?? commits.first ?? root
+        }
+
+        /// The commits that can be reused on the same root, by the revision they show.
+        var commitsByRevision: [String: String]? {
+            guard let revisions, revisions.count == commits.count else { return nil }
+            return Dictionary(zip(revisions, commits), uniquingKeysWith: { first, _ in first })
+        }
     }
 }
 

@@ -37,71 +37,76 @@ extension ChangeStore {
     ///   same moment, or `commitToBranch` refused (staged changes on these files).
     public func approve(_ id: String, by decider: Person? = nil, force: Bool = false,
                         commitToBranch: Bool = false) throws -> ApprovalOutcome {
-        let decider = decider ?? host
-        return try withLock {
-            // Another approval holds the working tree for milliseconds: wait for it, up to a limit.
-            let deadline = ContinuousClock.now + .seconds(10)
-            var pause: UInt32 = 2_000
-            func waitOrGiveUp(_ reason: @autoclosure () -> String) throws {
-                guard ContinuousClock.now < deadline else { throw ReviewError.busy(reason()) }
-                usleep(pause + UInt32.random(in: 0..<pause))
-                pause = min(pause * 2, 100_000)
-            }
-            while true {
-                try finishInterruptedApproval()
-                let change = try pendingChange(id, in: try ledger.read())
-                if let other = approvalLock.read(), approvalLock.isHeldByLiveProcess(other) {
-                    try waitOrGiveUp("Another letswork process (pid \(other.pid)) has been approving change \(other.changeID) for over 10 seconds.")
-                    continue
-                }
-                let plan = try self.plan(change, force: force)
-                if !plan.conflicts.isEmpty {
-                    try noteConflicts(plan)
-                    return .conflicted(changeID: id, conflicts: plan.conflicts)
-                }
-                let branchCommit = commitToBranch ? try prepareBranchCommit(plan, decider: decider) : nil
-                let journal = try journal(for: plan, decider: decider, commitToBranch: commitToBranch)
-                ApprovalLock.running.withLock { _ = $0.insert(journal.owner) }
-                defer { ApprovalLock.running.withLock { _ = $0.remove(journal.owner) } }
-                guard try approvalLock.acquire(journal) else {
-                    try waitOrGiveUp("Other letswork processes kept approving changes for over 10 seconds.")
-                    continue
-                }
-                // Under the lock: if the change moved on meanwhile (a new revision, a decision by
-                // another process), plan again; if its files changed since planning, likewise.
-                let written: Bool
-                do {
-                    guard try ledger.read().state.pending.first(where: { $0.id == id })?.revisions == change.revisions else {
-                        approvalLock.release()
-                        try waitOrGiveUp("Change \(id) kept changing while approving it.")
-                        continue
-                    }
-                    try faultInjection?("approve.begun")
-                    written = try write(plan)
-                } catch let error as ReviewError {
-                    approvalLock.release()  // Nothing was written: prepare failed before any rename.
-                    throw error
-                }
-                guard written else {
-                    approvalLock.release()
-                    try waitOrGiveUp("The files of change \(id) kept changing on disk while approving it.")
-                    continue
-                }
-                try faultInjection?("approve.written")
-                let hostCommit = try branchCommit.map { try $0() }
-                let decision = try transact { transaction in
-                    try finish(journal, hostCommit: hostCommit, skipped: [], in: &transaction)
-                }
-                approvalLock.release()
-                logger.info("change approved", metadata: ["change": "\(id)", "merged": "\(plan.mergedPaths)"])
-                return .approved(ApprovalReport(
-                    changeID: id, revision: change.revisionNumber, proposer: change.proposer,
-                    written: plan.files.filter { $0.after != nil }.map(\.path.value),
-                    deleted: plan.files.filter { $0.after == nil }.map(\.path.value),
-                    merged: plan.mergedPaths, forced: plan.forcedPaths, hostCommit: hostCommit,
-                    decisionCommit: decision?.record ?? ""))
+        var backoff = ApprovalBackoff()
+        while true {
+            // One attempt under the lock; the wait between attempts holds nothing.
+            switch try withLock({ try approveOnce(id, by: decider ?? host, force: force, commitToBranch: commitToBranch) }) {
+            case .done(let outcome): return outcome
+            case .wait(let reason): usleep(UInt32(try backoff.next(reason).microseconds))
             }
         }
+    }
+
+    /// What one approval attempt came to: done (approved, conflicted), or to be tried again
+    /// after a pause because another approval holds the working tree or the change moved.
+    enum ApprovalAttempt: Sendable {
+        case done(ApprovalOutcome)
+        case wait(String)
+    }
+
+    /// One attempt at approving `id`, under the lock. Returns `.wait` (nothing written, nothing
+    /// held) when it must be tried again after a pause.
+    func approveOnce(_ id: String, by decider: Person, force: Bool, commitToBranch: Bool) throws -> ApprovalAttempt {
+        try finishInterruptedApproval()
+        let change = try pendingChange(id, in: try ledger.read())
+        if approvalLock.isHeld() {
+            let other = approvalLock.read()
+            return .wait("Another letswork process\(other.map { " (pid \($0.pid))" } ?? "") has been approving change \(other?.changeID ?? "") for over 10 seconds.")
+        }
+        let plan = try self.plan(change, force: force)
+        if !plan.conflicts.isEmpty {
+            try noteConflicts(plan)
+            return .done(.conflicted(changeID: id, conflicts: plan.conflicts))
+        }
+        let branchCommit = commitToBranch ? try prepareBranchCommit(plan, decider: decider) : nil
+        let journal = try journal(for: plan, decider: decider, commitToBranch: commitToBranch)
+        guard try approvalLock.acquire(journal) else {
+            return .wait("Other letswork processes kept approving changes for over 10 seconds.")
+        }
+        // Thrown out of half way: let go of the lock but keep the journal, so that the next
+        // attempt or the next process finishes this approval from it.
+        defer { approvalLock.abandon() }
+        // Under the lock: if the change moved on meanwhile (a new revision, a decision by
+        // another process), plan again; if its files changed since planning, likewise.
+        let written: Bool
+        do {
+            guard try ledger.read().state.pending.first(where: { $0.id == id })?.revisions == change.revisions else {
+                approvalLock.release()
+                return .wait("Change \(id) kept changing while approving it.")
+            }
+            try faultInjection?("approve.begun")
+            written = try write(plan)
+        } catch let error as ReviewError {
+            approvalLock.release()  // Nothing was written: prepare failed before any rename.
+            throw error
+        }
+        guard written else {
+            approvalLock.release()
+            return .wait("The files of change \(id) kept changing on disk while approving it.")
+        }
+        try faultInjection?("approve.written")
+        let hostCommit = try branchCommit.map { try $0() }
+        let decision = try transact { transaction in
+            try finish(journal, hostCommit: hostCommit, skipped: [], in: &transaction)
+        }
+        approvalLock.release()
+        logger.info("change approved", metadata: ["change": "\(id)", "merged": "\(plan.mergedPaths)"])
+        return .done(.approved(ApprovalReport(
+            changeID: id, revision: change.revisionNumber, proposer: change.proposer,
+            written: plan.files.filter { $0.after != nil }.map(\.path.value),
+            deleted: plan.files.filter { $0.after == nil }.map(\.path.value),
+            merged: plan.mergedPaths, forced: plan.forcedPaths, hostCommit: hostCommit,
+            decisionCommit: decision?.record ?? "")))
     }
 
     func pendingChange(_ id: String, in snapshot: Ledger.Snapshot) throws -> ChangeRecord {
@@ -154,7 +159,6 @@ extension ChangeStore {
             return nil
         }
         var change = transaction.state.pending.remove(at: index)
-        transaction.viewChanged(at: index)
         var decision = ChangeRecord.Decision(by: journal.decidedBy, at: clock(), reason: nil, merged: journal.merged,
                                              forced: journal.forced, record: "", hostCommit: hostCommit,
                                              skippedPaths: skipped.isEmpty ? nil : skipped)
@@ -186,38 +190,36 @@ extension ChangeStore {
     /// host changed since is left alone and named in the decision. Never half-applied, never
     /// both pending and approved.
     func finishInterruptedApproval() throws {
-        guard FileManager.default.fileExists(atPath: approvalLock.path) else { return }
-        guard let journal = approvalLock.read() else {
-            // Unreadable: a process died between creating and filling a temporary file cannot
-            // leave this (the lock appears atomically, full); treat it as foreign junk.
-            logger.warning("removing an unreadable approval journal", metadata: ["path": "\(approvalLock.path)"])
-            approvalLock.release()
-            return
-        }
-        if approvalLock.isHeldByLiveProcess(journal) { return }  // Still working.
-        var writes: [WorkingTree.Write] = []
-        var skipped: [String] = []
-        for file in journal.files {
-            let path = try RepoPath(file.path)
-            workingTree.removeTemporaryFiles(near: path)
-            let disk = try? workingTree.entry(at: path)
-            let now: String? = disk?.bytes.map { ObjectID.blob(hashing: $0).hex }
-            let absent = disk == .absent
-            if now == file.after || (absent && file.after == nil) { continue }
-            if now == file.before || (absent && file.before == nil) {
-                let content = try file.after.map { try repository.readBlob(ObjectID(hex: $0)!) }
-                writes.append(WorkingTree.Write(path: path, content: content, executable: file.executable))
-            } else {
-                skipped.append(file.path)
+        try approvalLock.recover { journal in
+            guard let journal else {
+                // Unreadable: its writer died before the journal was whole, so before touching
+                // a file of the working tree. There is nothing to finish.
+                logger.warning("ignoring an incomplete approval journal", metadata: ["path": "\(approvalLock.path)"])
+                return
             }
+            var writes: [WorkingTree.Write] = []
+            var skipped: [String] = []
+            for file in journal.files {
+                let path = try RepoPath(file.path)
+                workingTree.removeTemporaryFiles(near: path)
+                let disk = try? workingTree.entry(at: path)
+                let now: String? = disk?.bytes.map { ObjectID.blob(hashing: $0).hex }
+                let absent = disk == .absent
+                if now == file.after || (absent && file.after == nil) { continue }
+                if now == file.before || (absent && file.before == nil) {
+                    let content = try file.after.map { try repository.readBlob(ObjectID(hex: $0)!) }
+                    writes.append(WorkingTree.Write(path: path, content: content, executable: file.executable))
+                } else {
+                    skipped.append(file.path)
+                }
+            }
+            try workingTree.commit(workingTree.prepare(writes))
+            try transact { transaction in
+                guard try finish(journal, hostCommit: nil, skipped: skipped, in: &transaction) != nil else { return }
+                transaction.message = "finish approving \(journal.changeID) after an interruption"
+            }
+            logger.warning("finished an interrupted approval", metadata: ["change": "\(journal.changeID)", "skipped": "\(skipped)"])
         }
-        try workingTree.commit(workingTree.prepare(writes))
-        try transact { transaction in
-            guard try finish(journal, hostCommit: nil, skipped: skipped, in: &transaction) != nil else { return }
-            transaction.message = "finish approving \(journal.changeID) after an interruption"
-        }
-        approvalLock.release()
-        logger.warning("finished an interrupted approval", metadata: ["change": "\(journal.changeID)", "skipped": "\(skipped)"])
     }
 
     /// Checks that --commit can be done and returns the step that does it after the files are

@@ -12,11 +12,10 @@ extension ChangeStore {
                 guard let index = transaction.state.pending.firstIndex(where: { $0.id == id }) else {
                     throw ReviewError.unknownChange(id)
                 }
-                if let journal = approvalLock.read(), journal.changeID == id, approvalLock.isHeldByLiveProcess(journal) {
+                if approvalLock.isHeld(), let journal = approvalLock.read(), journal.changeID == id {
                     throw ReviewError.busy("Change \(id) is being approved right now by process \(journal.pid).")
                 }
                 var change = transaction.state.pending.remove(at: index)
-                transaction.viewChanged(at: index)
                 var decision = ChangeRecord.Decision(by: decider, at: clock(), reason: reason, merged: false,
                                                      forced: false, record: "", hostCommit: nil, skippedPaths: nil)
                 let recorded = try record(&change, decision: &decision, verdict: .rejected,

@@ -115,10 +115,8 @@ extension ChangeStore {
         transaction.newObjects.append(commit)
         if let index = owner?.offset {
             transaction.state.pending[index] = record
-            transaction.viewChanged(at: index)
         } else {
             transaction.state.pending.append(record)
-            transaction.viewChanged(at: transaction.state.pending.count - 1)
         }
         transaction.message = "\(record.revisions.count > 1 ? "revise" : "propose") \(record.id) by \(proposer.name)"
         logger.info("change proposed", metadata: ["change": "\(record.id)", "revision": "\(record.revisions.count)", "by": "\(proposer.name)"])

@@ -8,8 +8,8 @@ import Logging
 ///
 /// One instance serialises its own callers with a lock (libgit2 handles are not thread-safe);
 /// several processes on the same repository coordinate through compare-and-swap on
-/// `refs/letswork/ledger`. Calls block on disk I/O: callers on Swift concurrency's cooperative
-/// pool should hop to a thread of their own.
+/// `refs/letswork/ledger`. Calls block on disk I/O: async callers use ``serial``, which runs
+/// them on the store's own queue, never on Swift concurrency's cooperative pool.
 public final class ChangeStore: @unchecked Sendable {
     // @unchecked Sendable: `repository` (not thread-safe) is only touched while `lock` is held.
     let lock = NSLock()
@@ -19,6 +19,9 @@ public final class ChangeStore: @unchecked Sendable {
     let approvalLock: ApprovalLock
     let logger: Logger
     let clock: @Sendable () -> Int64
+    /// Where ``serial`` runs engine work: a thread of the store's own, so a call that waits on
+    /// the disk or on another process blocks nothing of Swift concurrency's pool.
+    let queue = DispatchQueue(label: "letswork.review.engine", qos: .userInitiated)
     /// Tests set this to fail at a named step ("approve.begun", "approve.written") and check
     /// that the next open finishes the work. Guarded by `lock` like everything else.
     var faultInjection: ((String) throws -> Void)?
@@ -107,17 +110,11 @@ public final class ChangeStore: @unchecked Sendable {
         var state: LedgerState
         var decided: [ChangeRecord] = []
         var newObjects: [ObjectID] = []
-        /// Index of the first pending change whose view commit must be rebuilt (nil: none).
-        var firstChangedView: Int?
         var message = ""
 
         init(_ snapshot: Ledger.Snapshot) {
             self.snapshot = snapshot
             state = snapshot.state
-        }
-
-        mutating func viewChanged(at index: Int) {
-            firstChangedView = min(firstChangedView ?? index, index)
         }
     }
 
@@ -137,7 +134,11 @@ public final class ChangeStore: @unchecked Sendable {
             } catch let error as GitError where error.isConcurrentUpdate {
                 // A lock that never goes away may be a dead process's: see clearRefLocks.
                 if attempt == 30 { clearRefLocks() }
+                // The pause holds nothing: other calls on this store run meanwhile, and the
+                // next attempt reads the ledger afresh. (Callers hold the lock: see withLock.)
+                lock.unlock()
                 usleep(delay + UInt32.random(in: 0..<delay))
+                lock.lock()
                 delay = min(delay * 2, 50_000)
                 continue
             }
@@ -147,19 +148,16 @@ public final class ChangeStore: @unchecked Sendable {
         throw ReviewError.busy("Another letswork process kept updating the review ledger (\(Ledger.ref)) while this one tried to.")
     }
 
+    /// Brings the pending view up to date with HEAD and the queue; it costs a lookup per pending
+    /// change when neither moved, and one change's commits when one change did.
     private func rebuildViewIfNeeded(_ transaction: inout Transaction) throws {
         guard let head = try repository.headCommit() else { return }
         let previous = transaction.state.pendingView
-        let first: Int
-        if previous?.root != head.hex || previous?.commits.count != transaction.state.pending.count && transaction.firstChangedView == nil {
-            first = 0
-        } else if let changed = transaction.firstChangedView {
-            first = changed
-        } else {
-            return
-        }
-        transaction.state.pendingView = try PendingViewBuilder(repository: repository)
-            .build(root: head, pending: transaction.state.pending, previous: previous, firstChanged: first)
+        let view = try PendingViewBuilder(repository: repository)
+            .build(root: head, pending: transaction.state.pending, previous: previous,
+                   previousPending: transaction.snapshot.state.pending)
+        guard view != previous else { return }
+        transaction.state.pendingView = view
         if transaction.message.isEmpty { transaction.message = "refresh the pending view" }
     }
 

@@ -1,9 +1,15 @@
 import Foundation
 import GitKit
 
-/// The engine's durable state: a chain of commits on `refs/letswork/ledger` whose tree holds
-/// `state.json` (the pending queue and the derived refs' tips) and `decided/<ab>/<id>.json`
-/// (sharded by the id's first two digits, so no tree grows with the whole history).
+/// The engine's durable state: a chain of commits on `refs/letswork/ledger`. Each commit's
+/// message carries the state (the pending queue and the derived refs' tips) as JSON after its
+/// subject line, and its tree holds `decided/<ab>/<id>.json` (sharded by the id's first two
+/// digits, so no tree grows with the whole history). Ledgers written before kept the state in
+/// a `state.json` of the tree; it is read from there once and dropped at the next write.
+///
+/// Why the state is in the message: a proposal changes only the state, and in the tree that
+/// took a blob, a tree and the commit, three new files on disk; in the message it is the commit
+/// alone (file creations are the write path's main cost on ext4: docs/performance.md).
 ///
 /// Every update is a new ledger commit made with compare-and-swap on the ref, so two processes
 /// (a running server and a CLI command) never lose each other's updates. Each ledger commit also
@@ -22,6 +28,7 @@ struct Ledger {
 
     final class Cache {
         var snapshot: Snapshot?
+        let stateEncoder = StateEncoder()
     }
 
     struct Snapshot {
@@ -36,14 +43,29 @@ struct Ledger {
         }
         if let cached = cache.snapshot, cached.tip == tip { return cached }
         let commit = try repository.commit(tip)
-        guard let entry = try repository.entry(at: "state.json", inTree: commit.tree) else {
-            throw ReviewError.busy("The letswork ledger (\(Ledger.ref)) has no state.json; it was changed by hand. Restore it with `git update-ref \(Ledger.ref) \(tip.hex)~1`.")
+        let data: Data
+        if let body = Self.stateInMessage(commit.message) {
+            data = body
+        } else if let entry = try repository.entry(at: Self.legacyStatePath, inTree: commit.tree) {
+            data = Data(try repository.readBlob(entry.id))
+        } else {
+            throw ReviewError.busy("The letswork ledger (\(Ledger.ref)) has no state; it was changed by hand. Restore it with `git update-ref \(Ledger.ref) \(tip.hex)~1`.")
         }
-        let data = Data(try repository.readBlob(entry.id))
         let state = try JSONDecoder().decode(LedgerState.self, from: data)
         let snapshot = Snapshot(tip: tip, tree: commit.tree, state: state)
         cache.snapshot = snapshot
         return snapshot
+    }
+
+    /// Where ledgers written before kept the state: in the tree.
+    static let legacyStatePath = "state.json"
+
+    /// The state JSON after a ledger message's subject line, if it has one.
+    static func stateInMessage(_ message: String) -> Data? {
+        let utf8 = Array(message.utf8)
+        guard let start = utf8.firstIndex(of: 0x0A), start + 2 < utf8.count, utf8[start + 1] == 0x0A,
+              utf8[start + 2] == UInt8(ascii: "{") else { return nil }
+        return Data(utf8[(start + 2)...])
     }
 
     static func decidedPath(_ id: String) -> String {
@@ -65,20 +87,25 @@ struct Ledger {
                newObjects: [ObjectID], message: String, at time: Int64) throws -> ObjectID {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let stateBlob = try repository.writeBlob(Array(encoder.encode(state)))
-        // The first ledger tree is built directly: starting from the empty tree would leave
-        // that empty tree behind as a dangling object.
-        let base = try snapshot.tree ?? repository.makeTree([("state.json", stateBlob, TreeEntry.regularMode)])
-        var updates = [TreeUpdate.upsert(path: "state.json", id: stateBlob, mode: TreeEntry.regularMode)]
+        var updates: [TreeUpdate] = []
+        if let tree = snapshot.tree, try repository.entry(at: Self.legacyStatePath, inTree: tree) != nil {
+            updates.append(.remove(path: Self.legacyStatePath))
+        }
         for record in decided {
             updates.append(.upsert(path: Ledger.decidedPath(record.id), id: try repository.writeBlob(Array(encoder.encode(record))),
                                    mode: TreeEntry.regularMode))
         }
-        let tree = try repository.updateTree(base, with: updates)
+        // The first ledger's tree is the empty tree, which decision records already use.
+        let base = try snapshot.tree ?? repository.emptyTree()
+        let tree = updates.isEmpty ? base : try repository.updateTree(base, with: updates)
         let parents = (snapshot.tip.map { [$0] } ?? []) + newObjects
         let signature = Person.letswork.signature(at: time)
+        // One line of subject, whatever a guest's name holds: the state starts after the first
+        // blank line.
+        let subject = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let body = String(decoding: try cache.stateEncoder.encode(state), as: UTF8.self)
         let commit = try repository.createCommit(tree: tree, parents: parents, author: signature,
-                                                 committer: signature, message: message + "\n")
+                                                 committer: signature, message: subject + "\n\n" + body + "\n")
         try repository.updateReference(Ledger.ref, to: commit, expecting: snapshot.tip, message: "letswork: \(message)")
         cache.snapshot = Snapshot(tip: commit, tree: tree, state: state)
         return commit

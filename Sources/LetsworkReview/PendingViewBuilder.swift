@@ -1,35 +1,106 @@
 import GitKit
 
-/// Builds what `refs/letswork/pending` shows: a linear stack of commits on top of HEAD, one per
-/// pending change (its latest revision), oldest at the bottom, so that
-/// `git log HEAD..refs/letswork/pending` lists exactly the pending changes, newest first.
+/// Builds what `refs/letswork/pending` shows: one commit per pending change (its latest
+/// revision), each on top of HEAD and independent of the others, so that
+/// `git log HEAD..refs/letswork/pending` lists exactly the pending changes.
 ///
-/// Each view commit's diff against its parent must be the change's diff against what its
-/// proposer saw. Where the stack below already holds exactly that base, the proposed files go
-/// on top as they are. Where it does not (the host had uncommitted edits, or an earlier pending
-/// change touches the same file), the proposer's edits are transplanted with a three-way merge,
-/// which yields the same added and removed lines; only if that merge conflicts is a commit
-/// inserted below ("letswork: base of change …") that restores the proposer's base first.
-/// View commits copy their revision's author, committer and message, so rebuilding the same
-/// queue on the same HEAD gives the same commit ids.
+/// With one pending change the ref points at its commit. With more, it points at a merge whose
+/// first parent is HEAD and whose other parents are the changes' commits, newest first; the
+/// merge's tree is HEAD's with every pending file as its newest pending change proposes it, so
+/// `git diff HEAD refs/letswork/pending` is the whole queue.
+///
+/// Why a merge and not a stack: in a stack each commit sits on the one below, so a revision or a
+/// decision low in the queue had to rewrite every commit above it (a 19× cost at 100 pending).
+/// Here a change's commit depends only on HEAD and the change, so an update writes the one
+/// change's commit, the paths it touches in the merge's tree and the merge commit: the same
+/// work at any queue depth. Only a move of HEAD rebuilds every change's commit.
+///
+/// Each change's commit diff against its parent must be the change's diff against what its
+/// proposer saw. Where HEAD holds exactly that base, the proposed files go on top as they are.
+/// Where it does not (the host had uncommitted edits, or committed over the file since), the
+/// proposer's edits are transplanted with a three-way merge, which yields the same added and
+/// removed lines; only if that merge conflicts is a commit inserted below ("letswork: base of
+/// change …") that restores the proposer's base first. View commits copy their revision's
+/// author, committer and message, so rebuilding the same queue on the same HEAD gives the same
+/// commit ids (and a change proposed on HEAD's version of its files *is* its revision commit).
 struct PendingViewBuilder {
     let repository: Repository
 
+    /// The view of `pending` on `root`, reusing from `previous` (the view of `previousPending`)
+    /// every change commit whose change and HEAD are unchanged. Returns `previous` itself when
+    /// nothing in it changed, so no ref is rewritten for nothing.
     func build(root: ObjectID, pending: [ChangeRecord], previous: LedgerState.PendingView?,
-               firstChanged: Int) throws -> LedgerState.PendingView {
-        var start = 0
+               previousPending: [ChangeRecord]) throws -> LedgerState.PendingView {
+        let reusable = previous.flatMap { $0.root == root.hex ? $0.commitsByRevision : nil } ?? [:]
         var commits: [String] = []
-        if let previous, previous.root == root.hex, firstChanged <= previous.commits.count {
-            start = firstChanged
-            commits = Array(previous.commits.prefix(firstChanged))
+        var revisions: [String] = []
+        for change in pending {
+            let revision = change.revisions.last!
+            revisions.append(revision)
+            commits.append(try reusable[revision] ?? stack(change, on: root).hex)
         }
-        var tip = commits.last.flatMap(ObjectID.init(hex:)) ?? root
-        for change in pending[start...] {
-            tip = try stack(change, on: tip)
-            commits.append(tip.hex)
+        if let previous, previous.root == root.hex, previous.revisions == revisions, previous.commits == commits {
+            return previous
         }
-        return LedgerState.PendingView(root: root.hex, commits: commits)
+        var view = LedgerState.PendingView(root: root.hex, commits: commits, revisions: revisions, merge: nil)
+        if commits.count > 1 {
+            let tree = try unionTree(root: root, pending: pending, commits: commits, previous: previous,
+                                     previousPending: previousPending, reusable: reusable)
+            view.merge = try mergeCommit(root: root, tree: tree, pending: pending, commits: commits).hex
+        }
+        return view
     }
+
+    // MARK: - The merge
+
+    /// HEAD's tree with each pending change's files, the newest change winning where two touch
+    /// one path. Updated from the previous view's tree where possible: only the paths of the
+    /// changes that came, went or were revised are looked up again.
+    private func unionTree(root: ObjectID, pending: [ChangeRecord], commits: [String],
+                           previous: LedgerState.PendingView?, previousPending: [ChangeRecord],
+                           reusable: [String: String]) throws -> ObjectID {
+        let rootTree = try repository.commit(root).tree
+        var startTree = rootTree
+        var paths = Set<String>()
+        if let previous, previous.root == root.hex, previous.revisions != nil,
+           previous.commits.count == previousPending.count, let previousTip = ObjectID(hex: previous.tip) {
+            startTree = try repository.commit(previousTip).tree
+            // Changes whose commit was reused keep their paths as they are in the previous tree.
+            let kept = Set(pending.map { $0.revisions.last! }).intersection(reusable.keys)
+            for change in pending where !kept.contains(change.revisions.last!) { paths.formUnion(change.paths) }
+            for change in previousPending where !kept.contains(change.revisions.last!) { paths.formUnion(change.paths) }
+        } else {
+            for change in pending { paths.formUnion(change.paths) }
+        }
+        var updates: [TreeUpdate] = []
+        for path in paths.sorted() {
+            // The newest pending change touching `path` decides it; none: HEAD's version.
+            let owner = zip(pending, commits).reversed().first { $0.0.paths.contains(path) }
+            let source = try owner.map { try repository.commit(ObjectID(hex: $0.1)!).tree } ?? rootTree
+            updates.append(update(path, try repository.entry(at: path, inTree: source)))
+        }
+        return try repository.updateTree(startTree, with: updates)
+    }
+
+    private func mergeCommit(root: ObjectID, tree: ObjectID, pending: [ChangeRecord], commits: [String]) throws -> ObjectID {
+        let message = """
+            letswork: \(pending.count) pending changes
+
+            A merge of the pending changes, one parent each after HEAD (newest first): `git show`
+            of each parent is that change's diff against what its proposer saw. This commit's
+            tree is HEAD's with every pending file as its newest change proposes it.
+
+            Letswork-Pending: \(pending.count)
+
+            """
+        // Dated like the newest change, so the same queue on the same HEAD is the same commit.
+        let time = pending.map(\.updatedAt).max() ?? 0
+        let signature = Person.letswork.signature(at: time)
+        return try repository.createCommit(tree: tree, parents: [root] + commits.reversed().map { ObjectID(hex: $0)! },
+                                           author: signature, committer: signature, message: message)
+    }
+
+    // MARK: - One change
 
     private func stack(_ change: ChangeRecord, on tip: ObjectID) throws -> ObjectID {
         let revision = try repository.commit(ObjectID(hex: change.revisions.last!)!)
@@ -71,13 +142,13 @@ struct PendingViewBuilder {
                                            committer: revision.committer, message: revision.message)
     }
 
-    /// The proposer's edits replayed onto the stack's version of the file, or nil on conflict.
+    /// The proposer's edits replayed onto HEAD's version of the file, or nil on conflict.
     private func transplant(_ path: String, base: TreeEntry?, current: TreeEntry?, proposed: TreeEntry?,
                             change: ChangeRecord) throws -> TreeUpdate? {
         guard let base, let current, let proposed, base.kind == .blob, current.kind == .blob else { return nil }
         let merged = try TextMerge.merge(ancestor: repository.readBlob(base.id), ours: repository.readBlob(current.id),
                                          theirs: repository.readBlob(proposed.id), path: path,
-                                         ourLabel: "pending", theirLabel: change.id)
+                                         ourLabel: "HEAD", theirLabel: change.id)
         guard merged.isClean else { return nil }
         return .upsert(path: path, id: try repository.writeBlob(merged.content), mode: proposed.mode)
     }

@@ -64,7 +64,7 @@ extension Collaboration {
             structured["written"] = true
             return ToolOutput(text: "Edited \(path) on disk (\(wherePlaced)); it is now \(Self.size(after.count)).", structured: .object(structured))
         }
-        let result = try propose([.write(path, content: after)], summary: nil, by: caller)
+        let result = try await propose([.write(path, content: after)], summary: nil, by: caller)
         structured["change_id"] = .string(result.changeID)
         structured["revision"] = .int(result.revision)
         structured["state"] = "pending"
@@ -135,7 +135,7 @@ extension Collaboration {
         guard problems.isEmpty else {
             throw ToolFailure("Nothing was proposed; fix these entries and call submit_change again:\n" + problems.map { "- " + $0 }.joined(separator: "\n"))
         }
-        let result = try propose(operations, summary: message, by: caller)
+        let result = try await propose(operations, summary: message, by: caller)
         return ToolOutput(
             text: "Proposed \(Self.describe(result)): \(described.joined(separator: ", ")). The host approves or rejects it as a whole; the host's files are unchanged until then. Follow it with my_pending_changes or get_notifications.",
             structured: ["change_id": .string(result.changeID), "revision": .int(result.revision),
@@ -143,9 +143,9 @@ extension Collaboration {
     }
 
     /// Submits `operations` as `caller`'s change and tells the host.
-    func propose(_ operations: [FileOperation], summary: String?, by caller: Caller) throws -> SubmitResult {
+    func propose(_ operations: [FileOperation], summary: String?, by caller: Caller) async throws -> SubmitResult {
         let who = name(of: caller)
-        let result = try store.submit(operations, by: person(for: caller), summary: summary)
+        let result = try await store.serial.submit(operations, by: person(for: caller), summary: summary)
         let what = Self.describe(result)
         notify("submission", "\(who) proposed \(what) to \(result.paths.joined(separator: ", "))", change: result.changeID, to: ["host"])
         hooks.feed(FeedEvent(kind: .submission, message: "📝 \(who) proposed \(what): \(result.paths.joined(separator: ", ")) — review with `letswork show \(result.changeID)`"))

@@ -107,7 +107,7 @@ extension Collaboration {
             return ToolOutput(text: "Wrote \(path) (\(Self.size(content.count))).",
                               structured: ["path": .string(path.value), "written": true, "size": .int(content.count)])
         }
-        let result = try propose([.write(path, content: content)], summary: nil, by: caller)
+        let result = try await propose([.write(path, content: content)], summary: nil, by: caller)
         return ToolOutput(
             text: "Proposed \(path) as \(Self.describe(result)). The host's file is unchanged until the host approves it. Writing again to a file of this change makes a new revision; call my_pending_changes or get_notifications to learn the decision.",
             structured: ["change_id": .string(result.changeID), "revision": .int(result.revision),

@@ -116,12 +116,12 @@ extension Collaboration {
         return ToolOutput(text: lines.joined(separator: "\n"), structured: ["changes": mine.structured])
     }
 
-    func approve(_ arguments: Arguments, _ caller: Caller) throws -> ToolOutput {
+    func approve(_ arguments: Arguments, _ caller: Caller) async throws -> ToolOutput {
         try requireHost(caller, "approve_change")
         let id = try changeID(arguments)
         let force = try arguments.bool("force", default: false)
         let commit = try arguments.bool("commit", default: false)
-        switch try store.approve(id, by: store.host, force: force, commitToBranch: commit) {
+        switch try await store.serial.approve(id, by: store.host, force: force, commitToBranch: commit) {
         case .approved(let report):
             for lock in locks.release(paths: report.written + report.deleted, heldBy: report.proposer.id) {
                 hooks.feed(FeedEvent(kind: .lock, message: "🔓 \(lock.holderName)'s lock on \(lock.path) released with the decision"))
@@ -154,11 +154,11 @@ extension Collaboration {
         }
     }
 
-    func reject(_ arguments: Arguments, _ caller: Caller) throws -> ToolOutput {
+    func reject(_ arguments: Arguments, _ caller: Caller) async throws -> ToolOutput {
         try requireHost(caller, "reject_change")
         let id = try changeID(arguments)
         let reason = try arguments.optionalString("reason")
-        let record = try store.reject(id, by: store.host, reason: reason)
+        let record = try await store.serial.reject(id, by: store.host, reason: reason)
         _ = locks.release(paths: record.paths, heldBy: record.proposer.id)
         notify("decision", "The host rejected your change \(id)" + (record.decision?.reason.map { ": \($0)" } ?? ""), change: id, to: [record.proposer.id])
         hooks.feed(FeedEvent(kind: .decision, message: "❌ rejected \(id) from \(record.proposer.name)" + (record.decision?.reason.map { ": \($0)" } ?? "")))

@@ -1,3 +1,4 @@
+import CSystemTuning
 import Foundation
 import LetsworkReview
 import LetsworkProtocol
@@ -106,19 +107,9 @@ extension Collaboration {
 }
 
 extension Collaboration {
-    /// glibc's `malloc_trim(0)`, looked up at run time (Swift's Glibc module does not declare
-    /// it; other C libraries have no such call and need none).
-    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
-        #if canImport(Glibc)
-        // RTLD_DEFAULT is a null handle in glibc: search every loaded object.
-        guard let symbol = dlsym(nil, "malloc_trim") else { return nil }
-        #else
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -2), "malloc_trim") else { return nil }  // RTLD_DEFAULT
-        #endif
-        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
-    }()
-
-    static func returnFreedMemory() { _ = mallocTrim?(0) }
+    /// Gives the memory a large scan freed back to the system (glibc's `malloc_trim`, through
+    /// the CSystemTuning shim; nothing where the C library has no such call).
+    static func returnFreedMemory() { _ = letswork_malloc_trim() }
 
     /// Scans of at least this many files return their freed memory to the system afterwards
     /// (`malloc_trim` walks the whole heap, so small scans skip it: glibc reuses their memory).

@@ -156,7 +156,7 @@ enum ToolCatalog {
             annotations: ToolAnnotations(title: "Approve a change", readOnly: false, destructive: true, idempotent: false),
             output: Output.approveChange,
             decision: true,
-            run: { try $0.approve($1, $2) }),
+            run: { try await $0.approve($1, $2) }),
         ToolEntry(
             name: "reject_change",
             description: "Host only. Reject a pending change, optionally with a reason the proposer will read. The working tree is not touched.",
@@ -165,7 +165,7 @@ enum ToolCatalog {
             annotations: ToolAnnotations(title: "Reject a change", readOnly: false, destructive: false, idempotent: false),
             output: Output.rejectChange,
             decision: true,
-            run: { try $0.reject($1, $2) }),
+            run: { try await $0.reject($1, $2) }),
         ToolEntry(
             name: "force_unlock",
             description: "Host only. Release a file lock someone else holds (for example a guest who left).",

@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 import LetsworkReview
 
 /// `letswork-bench`: measures letswork and writes a markdown table and a JSON file.
@@ -7,6 +8,9 @@ import LetsworkReview
 struct LetsworkBench {
     static func main() throws {
         let arguments = CommandLine.arguments.dropFirst()
+        // The engine as `letswork start` runs it: the cache limits of Tuning.server
+        // (Sources/letswork/Tuning.swift), which this executable cannot import.
+        try ObjectCache.setLimits(largestTree: 1 << 20, total: 4 << 20)
         if arguments.first == "scan", let path = arguments.dropFirst().first {
             // `letswork-bench scan REPO [N]`: N scans of an existing repository, for profilers.
             let store = try ChangeStore.open(containing: path)
@@ -16,6 +20,21 @@ struct LetsworkBench {
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
                 print(String(format: "%d files in %.1f ms", listing.files.count, elapsed))
             }
+            return
+        }
+        if arguments.first == "queue" {
+            // `letswork-bench queue [FILES] [OUTPUT]`: the deep-queue rows (1 vs 100 pending).
+            let files = arguments.dropFirst().first.flatMap { Int($0) } ?? 1_000
+            let output = arguments.dropFirst(2).first ?? "bench-results"
+            let base = ProcessInfo.processInfo.environment["LETSWORK_BENCH_DIR"] ?? NSTemporaryDirectory()
+            let folder = base + "/letswork-queue-\(getpid())"
+            defer { if ProcessInfo.processInfo.environment["LETSWORK_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: folder) } }
+            let depths = [1, 100]
+            let rows = try QueueDepthBenchmark(fileCount: files, depths: depths, samples: 30).run(in: folder)
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            let table = QueueDepthBenchmark.table(rows, depths: depths)
+            try table.write(toFile: output + "/queue-\(files).md", atomically: true, encoding: .utf8)
+            print(table)
             return
         }
         let sizes = arguments.first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1_000, 10_000, 100_000]

@@ -13,6 +13,7 @@ struct RepositoryOptions: ParsableArguments {
     func openStore() throws -> ChangeStore {
         var logger = Logger(label: "letswork")
         logger.logLevel = .warning
+        Tuning.command.apply()
         return try ChangeStore.open(containing: folder ?? FileManager.default.currentDirectoryPath, logger: logger)
     }
 }

@@ -67,7 +67,7 @@ struct StartCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        HeapTuning.applyForServer()
+        Tuning.server.apply()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = debug ? .debug : .warning

@@ -1,0 +1,34 @@
+import CSystemTuning
+import GitKit
+
+/// Every setting of this process that trades memory for speed, in one place, each with the
+/// reason for it. The measurements that chose the values are in docs/performance.md ("Tuning").
+struct Tuning {
+    /// The largest tree libgit2 keeps parsed. libgit2's default (4 KiB) is smaller than a
+    /// folder of a hundred files, so every path lookup through such a folder inflated and
+    /// parsed it again.
+    var largestCachedTree = 1 << 20
+    /// libgit2's whole object cache. Every proposal and decision reads trees and commits that
+    /// are never needed again (the ledger's, the view's, the records'), and libgit2 evicts at
+    /// random, not least-recently-used: a large cache fills with them and a long session's heap
+    /// grows with it. This size still holds the hot trees of a 100,000-file HEAD.
+    var objectCache = 4 << 20
+    /// The most glibc arenas, for a long-running server (nil: glibc's default, eight per core).
+    /// Each thread that runs a search or a large listing otherwise gets an arena of its own,
+    /// which keeps its free fragments, and the process grows while its live heap does not.
+    /// A fixed mapping threshold was tried too and is not set: it made large edits slower.
+    var mallocArenas: Int32?
+
+    /// For `letswork start`.
+    static let server = Tuning(mallocArenas: 2)
+    /// For the short review commands (pending, approve, …): no allocator setting pays off in
+    /// a process that lives for milliseconds.
+    static let command = Tuning(mallocArenas: nil)
+
+    /// Applies the settings to this process. Call before the first repository is opened.
+    func apply() {
+        if let mallocArenas { _ = letswork_set_malloc_arena_max(mallocArenas) }
+        // libgit2 only refuses negative sizes; these are constants.
+        try? ObjectCache.setLimits(largestTree: largestCachedTree, total: objectCache)
+    }
+}

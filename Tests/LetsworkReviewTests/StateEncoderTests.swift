@@ -1,0 +1,33 @@
+import Foundation
+@testable import LetsworkReview
+import Testing
+
+@Suite("The ledger's state encoder")
+struct StateEncoderTests {
+    private func record(_ id: String, revisions: [String]) -> ChangeRecord {
+        ChangeRecord(id: id, proposer: Person(id: "guest-\(id)", name: "name \"\(id)\"\n"), summary: id == "b" ? nil : "sum",
+                     paths: ["a/\(id).txt"], revisions: revisions, submittedAt: 1, updatedAt: 2, state: .pending)
+    }
+
+    @Test("what it writes decodes to the state it was given, before and after one record changes")
+    func roundTrip() throws {
+        let encoder = StateEncoder()
+        var state = LedgerState()
+        #expect(try JSONDecoder().decode(LedgerState.self, from: encoder.encode(state)) == state)
+        state.pending = [record("a", revisions: ["1"]), record("b", revisions: ["2"]), record("c", revisions: ["3"])]
+        state.pendingView = .init(root: "r", commits: ["x", "y", "z"], revisions: ["1", "2", "3"], merge: "m")
+        state.approvedTip = "t"
+        state.recentDecisions = [.init(id: "d", proposer: "p"), .init(id: "e", proposer: "q\\\"")]
+        #expect(try JSONDecoder().decode(LedgerState.self, from: encoder.encode(state)) == state)
+        state.pending[1].revisions.append("4")
+        state.pending.remove(at: 0)
+        state.rejectedTip = "u"
+        state.recentDecisions.append(.init(id: "f", proposer: "p"))
+        let data = try encoder.encode(state)
+        #expect(try JSONDecoder().decode(LedgerState.self, from: data) == state)
+        // The same bytes as JSONEncoder with sorted keys.
+        let reference = JSONEncoder()
+        reference.outputFormatting = [.sortedKeys]
+        #expect(data == (try reference.encode(state)))
+    }
+}
