@@ -18,6 +18,10 @@ struct LetsworkBench {
             }
             return
         }
+        if arguments.first == "review-fixture", let folder = arguments.dropFirst().first {
+            try ReviewPageFixture.make(in: folder)
+            return
+        }
         let sizes = arguments.first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1_000, 10_000, 100_000]
         let output = arguments.dropFirst().first ?? "bench-results"
         let base = ProcessInfo.processInfo.environment["LETSWORK_BENCH_DIR"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LetsworkReview
+import LetsworkReviewPage
 import LetsworkServer
 import LetsworkTools
 import Logging
@@ -42,9 +43,12 @@ struct Session {
             return { name, arguments in try await collaboration.call(name, arguments: arguments, as: who) }
         })
         let publicHost = command.publicURL.flatMap { URL(string: $0)?.host }
-        let server = SessionHTTPServer(
-            configuration: .init(port: command.port, publicHostnames: publicHost.map { [$0] } ?? []),
-            tokens: registry, factory: factory, logger: logger)
+        // The review page under /review of the same server; it refuses the tunnel and tokens itself.
+        let reviewPage = ReviewPage(store: store, logger: logger)
+        let reviewSecret = await reviewPage.access.issueLoginSecret()
+        var configuration = SessionHTTPServer.Configuration(port: command.port, publicHostnames: publicHost.map { [$0] } ?? [])
+        configuration.mounts = [PathMount(prefix: ReviewPage.prefix) { try await reviewPage.respond(to: $0, context: $1) }]
+        let server = SessionHTTPServer(configuration: configuration, tokens: registry, factory: factory, logger: logger)
         await serverSlot.set(server)
         let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
 
@@ -83,7 +87,8 @@ struct Session {
             let agent = register(claude, localURL: localURL, hostToken: host.token.secret)
             defer { claude?.unregisterHost() }
             HostTerminal.box(project: store.displayName, joinCommand: Self.joinCommand(shareURL ?? localURL, token: guest.token.secret),
-                             sharing: sharing, localURL: localURL, agent: agent)
+                             sharing: sharing, localURL: localURL, agent: agent,
+                             reviewURL: ReviewPage.loginURL(port: port, secret: reviewSecret))
             if let tunnel {
                 tunnel.onRestart = { [state] url in
                     Task {
