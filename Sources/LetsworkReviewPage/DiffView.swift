@@ -1,4 +1,5 @@
 import GitKit
+import Mustache
 
 /// What the templates render for one file's diff: unified rows and side-by-side rows, each line
 /// cut into segments with the changed words marked. Every string here is guest-controlled and
@@ -109,4 +110,52 @@ struct FileView {
     }
 
     private static func number(_ value: Int?) -> String { value.map(String.init) ?? "" }
+}
+
+// The diff rows are the bulk of a large page (a 50-file change has thousands of cells): they
+// answer Mustache's lookups directly instead of through `Mirror`, which builds a reflection of
+// the value at every lookup. docs/performance.md has the figures.
+extension FileView.Cell: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "number": number
+        case "marker": marker
+        case "kind": kind
+        case "segments": segments
+        default: nil
+        }
+    }
+}
+
+extension FileView.SegmentView: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": text
+        case "added": added
+        case "removed": removed
+        case "plain": plain
+        default: nil
+        }
+    }
+}
+
+extension FileView.UnifiedRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "oldNumber": oldNumber
+        case "newNumber": newNumber
+        case "cell": cell
+        default: nil
+        }
+    }
+}
+
+extension FileView.SplitRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "left": left
+        case "right": right
+        default: nil
+        }
+    }
 }
