@@ -23,9 +23,6 @@ public struct ReviewEngine: Sendable {
         }
     }
 
-    /// The host, who decides on the page.
-    var host: Person { store.host }
-
     /// Pending changes, oldest first, with their diffs and whether they apply now.
     func queue() async throws -> [PendingChange] {
         try await run { try $0.pendingChanges(withStatus: true) }

@@ -38,7 +38,8 @@ def main():
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    wait = WebDriverWait(driver, 20)
+    # Generous: in scripts/test the browser shares a small machine with the rest of the suite.
+    wait = WebDriverWait(driver, 45)
     base = login_url.split("/review/")[0]
     try:
         # Log in through the printed link: the script posts the fragment's secret and lands on the queue.
@@ -131,7 +132,7 @@ def main():
         wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "table.queue")))
         print("live?", flush=True)
         fresh = sys.stdin.readline().strip()
-        WebDriverWait(driver, 15).until(expected_conditions.text_to_be_present_in_element((By.ID, "queue"), fresh))
+        WebDriverWait(driver, 30).until(expected_conditions.text_to_be_present_in_element((By.ID, "queue"), fresh))
         no_alert(driver)
         step("the queue updated by itself with " + fresh)
         print("done", flush=True)
