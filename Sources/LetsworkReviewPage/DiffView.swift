@@ -159,3 +159,30 @@ extension FileView.SplitRow: MustacheParent {
         }
     }
 }
+
+extension FileView.Hunk: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "header": header
+        case "unified": unified
+        case "split": split
+        default: nil
+        }
+    }
+}
+
+extension FileView: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "path": path
+        case "anchor": anchor
+        case "statusLabel": statusLabel
+        case "additions": additions
+        case "deletions": deletions
+        case "binary": binary
+        case "hunks": hunks
+        case "empty": empty
+        default: nil
+        }
+    }
+}

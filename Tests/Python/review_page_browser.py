@@ -116,7 +116,10 @@ def main():
         assert driver.find_elements(By.TAG_NAME, "b") == []
         driver.save_screenshot(screenshots + "/history.png")
         Select(driver.find_element(By.ID, "filter-person")).select_by_visible_text("carol")
+        old_table = driver.find_element(By.CSS_SELECTOR, "table.history")
         driver.find_element(By.CSS_SELECTOR, "#history-filter button").click()
+        # Wait for the new page, not the old table still on screen.
+        wait.until(expected_conditions.staleness_of(old_table))
         history = wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "table.history"))).text
         assert ids["reject"] in history and ids["approve"] not in history, history
         driver.get(base + "/review/history?file=approved.txt")
