@@ -28,6 +28,10 @@ let package = Package(
         // directly (`Service` for graceful shutdown, `HTTPField.Name` for MCP headers).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        // --- review page (LetsworkReviewPage) ---
+        // Server-rendered HTML with escaping on by default: `{{x}}` escapes, so nothing a guest
+        // controls (file names, messages, diff lines) can become markup.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries, reached through pkg-config.
@@ -90,6 +94,21 @@ let package = Package(
             ]
         ),
 
+        // The review page in the browser: queue, changes, revisions, history, approve/reject.
+        // Beside the server, over the engine's API (one adapter file), its own cookie auth.
+        .target(
+            name: "LetsworkReviewPage",
+            dependencies: [
+                "LetsworkReview",
+                "GitKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+
         // The guest's stdio proxy: MCP over stdio to the agent, Streamable HTTP to the host, over
         // libcurl. Knows nothing of the server, the tools or git; reads messages with LetsworkProtocol.
         .target(
@@ -117,6 +136,7 @@ let package = Package(
                 "LetsworkProxy",
                 "GitKit",
                 "CSystemTuning",
+                "LetsworkReviewPage",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,6 +181,12 @@ let package = Package(
         .testTarget(
             name: "LetsworkProxyTests",
             dependencies: ["LetsworkProxy", "letswork", "LetsworkTestSupport"]
+        ),
+        // The review page: a real browser (headless Chromium through Selenium) and raw HTTP refusals,
+        // against a real `letswork review` subprocess on a real repository.
+        .testTarget(
+            name: "LetsworkReviewPageTests",
+            dependencies: ["LetsworkReviewPage", "LetsworkReview", "letswork", "LetsworkTestSupport"]
         ),
         .testTarget(
             name: "LetsworkServerTests",

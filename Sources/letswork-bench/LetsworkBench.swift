@@ -22,6 +22,10 @@ struct LetsworkBench {
             }
             return
         }
+        if arguments.first == "review-fixture", let folder = arguments.dropFirst().first {
+            try ReviewPageFixture.make(in: folder)
+            return
+        }
         if arguments.first == "queue" {
             // `letswork-bench queue [FILES] [OUTPUT]`: the deep-queue rows (1 vs 100 pending).
             let files = arguments.dropFirst().first.flatMap { Int($0) } ?? 1_000

@@ -13,10 +13,11 @@ struct Letswork: AsyncParsableCommand {
               letswork approve 3f9c2a1b     write it into your working tree (merging with your edits)
               letswork reject 3f9c2a1b --reason "keep the old API"
               letswork log                  decided changes, newest first
+              letswork review               all of the above in your browser
 
             Everything is in git too: git log HEAD..refs/letswork/pending, git log refs/letswork/approved.
             """,
         version: BuildInfo.description,
-        subcommands: [StartCommand.self, DoctorCommand.self, StatusCommand.self, StopCommand.self, InviteCommand.self, RevokeCommand.self, JoinCommand.self, ProxyCommand.self, PendingCommand.self, ShowCommand.self, ApproveCommand.self, RejectCommand.self, LogCommand.self]
+        subcommands: [StartCommand.self, DoctorCommand.self, StatusCommand.self, StopCommand.self, InviteCommand.self, RevokeCommand.self, JoinCommand.self, ProxyCommand.self, PendingCommand.self, ShowCommand.self, ApproveCommand.self, RejectCommand.self, LogCommand.self, ReviewCommand.self]
     )
 }

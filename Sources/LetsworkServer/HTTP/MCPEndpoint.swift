@@ -33,6 +33,9 @@ struct MCPEndpoint: HTTPResponder {
         }
 
         let path = request.uri.path
+        if let mount = configuration.mounts.first(where: { path == $0.prefix || path.hasPrefix($0.prefix + "/") }) {
+            return try await mount.respond(request, context)
+        }
         // The host's guest admin (letswork invite/revoke) shares the token check; see GuestAdmin.
         let isGuestAdmin = path.hasPrefix(GuestAdmin.path)
         guard isGuestAdmin || path == configuration.endpointPath || path == configuration.endpointPath + "/" else {

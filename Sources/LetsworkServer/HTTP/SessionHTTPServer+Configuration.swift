@@ -25,6 +25,8 @@ extension SessionHTTPServer {
         /// How fast each guest may send requests (per token, whatever the session); beyond it they
         /// get 429 with `Retry-After`. `nil`: unlimited. The host is never limited.
         public var guestRateLimit: RateLimit?
+        /// Pages served beside MCP under their own path prefix (the review page). Default none.
+        public var mounts: [PathMount] = []
 
         /// Creates a configuration.
         /// - Parameters:

@@ -15,7 +15,7 @@ enum HostTerminal {
         FileHandle.standardOutput.write(Data("[\(time())] \(text)\n".utf8))
     }
 
-    static func box(project: String, join: JoinInstructions, sharing: String, localURL: String, agent: String) {
+    static func box(project: String, join: JoinInstructions, sharing: String, localURL: String, agent: String, reviewURL: String) {
         let lines: [String] = [
             "letswork session on \(project)",
             "",
@@ -25,6 +25,7 @@ enum HostTerminal {
             "Your own agent: \(agent)",
             "Server: \(localURL) (loopback only)",
             "Review: letswork pending · letswork show ID · letswork approve ID / reject ID",
+            "Review in the browser (one-time link): \(reviewURL)",
             "Press Ctrl+C to stop; pending changes stay in git.",
         ]
         let width = lines.map(\.count).max()! + 2

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LetsworkProtocol
 import LetsworkReview
+import LetsworkReviewPage
 import LetsworkServer
 import LetsworkTools
 import Logging
@@ -39,9 +40,12 @@ struct Session {
             MCPDispatcher(server: Letswork.serverInfo, service: collaboration.service(for: caller(principal), presentation: presentation))
         }
         let publicHost = command.publicURL.flatMap { URL(string: $0)?.host }
-        let server = SessionHTTPServer(
-            configuration: .init(port: command.port, publicHostnames: publicHost.map { [$0] } ?? []),
-            tokens: registry, factory: factory, logger: logger)
+        // The review page under /review of the same server; it refuses the tunnel and tokens itself.
+        let reviewPage = ReviewPage(store: store, logger: logger)
+        let reviewSecret = await reviewPage.access.issueLoginSecret()
+        var configuration = SessionHTTPServer.Configuration(port: command.port, publicHostnames: publicHost.map { [$0] } ?? [])
+        configuration.mounts = [PathMount(prefix: ReviewPage.prefix) { try await reviewPage.respond(to: $0, context: $1) }]
+        let server = SessionHTTPServer(configuration: configuration, tokens: registry, factory: factory, logger: logger)
         await serverSlot.set(server)
         let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
 
@@ -80,7 +84,8 @@ struct Session {
             let agent = register(claude, localURL: localURL, hostToken: host.token.secret)
             defer { claude?.unregisterHost() }
             HostTerminal.box(project: store.displayName, join: JoinInstructions(url: shareURL ?? localURL, token: guest.token.secret),
-                             sharing: sharing, localURL: localURL, agent: agent)
+                             sharing: sharing, localURL: localURL, agent: agent,
+                             reviewURL: ReviewPage.loginURL(port: port, secret: reviewSecret))
             if let tunnel {
                 tunnel.onRestart = { [state] url in
                     Task {

@@ -1,0 +1,37 @@
+import Testing
+@testable import LetsworkReviewPage
+
+@Suite("Review page: diffs and templates")
+struct RenderingTests {
+    @Test("changed words are marked inside a replaced line, and nothing else")
+    func wordDiff() {
+        let (old, new) = WordDiff.mark("let total = price * count", "let total = price * quantity + tax")
+        #expect(old.filter(\.changed).map(\.text) == ["count"])
+        #expect(new.filter(\.changed).map(\.text).joined() == "quantity + tax")
+        #expect(old.map(\.text).joined() == "let total = price * count")
+        #expect(new.map(\.text).joined() == "let total = price * quantity + tax")
+    }
+
+    @Test("a patch is read into numbered lines, and side-by-side rows pair each removed line with its replacement")
+    func patchParsing() {
+        let patch = "diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three\n\\ No newline at end of file\n"
+        let hunks = PatchParser.hunks(of: patch)
+        #expect(hunks.count == 1)
+        #expect(hunks[0].lines.map(\.kind) == [.context, .removed, .added, .context, .note])
+        #expect(hunks[0].lines[2].newNumber == 2 && hunks[0].lines[1].oldNumber == 2 && hunks[0].lines[3].newNumber == 3)
+    }
+
+    @Test("every template parses and escapes what a guest controls")
+    func templatesEscape() {
+        let hostile = "<img src=x onerror=alert(1)>"
+        let model = PageModels.Problem(title: hostile, heading: hostile, message: "\"'&")
+        let html = ReviewPage.render(model, "problem")
+        #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
+        #expect(!html.contains("<img"))
+        #expect(html.contains("<script src=\"/review/assets/review.js\" defer></script>"))
+        for name in Templates.all.keys {
+            #expect(!ReviewPage.render(PageModels.Login(), name).isEmpty || name == "queueTable", "\(name)")
+        }
+        for text in Templates.all.values { #expect(!text.contains("{{{") && !text.contains("{{&")) }
+    }
+}
