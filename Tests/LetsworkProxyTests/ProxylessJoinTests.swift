@@ -31,19 +31,9 @@ struct ProxylessJoinTests {
         asyncio.run(main())
         """#
 
-    static var python: String {
-        get throws {
-            guard let python = ProcessInfo.processInfo.environment["LETSWORK_TEST_PYTHON"],
-                  FileManager.default.isExecutableFile(atPath: python) else {
-                throw TestFailure("LETSWORK_TEST_PYTHON is not set to the test venv's python: run scripts/test once (it makes .build-test-venv), or python3 -m venv .build-test-venv && .build-test-venv/bin/pip install -r Tests/Python/requirements.txt, then export LETSWORK_TEST_PYTHON=$PWD/.build-test-venv/bin/python")
-            }
-            return python
-        }
-    }
-
     @Test("the printed URL and Authorization header work as printed, through TLS, for the command and the .mcp.json entry")
     func printedLinesWork() async throws {
-        let python = try Self.python
+        let python = try TestPython.interpreter()
         try await TemporaryRepository.withAsync { repository in
             let port = try freeLoopbackPort()
             let tunnel = try TLSTunnel(upstreamPort: port)

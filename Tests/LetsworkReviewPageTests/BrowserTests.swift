@@ -12,8 +12,7 @@ struct BrowserTests {
 
     @Test("log in, read diffs and revisions, approve, reject, see the history, watch the queue update")
     func wholeReview() async throws {
-        let python = try #require(ProcessInfo.processInfo.environment["LETSWORK_TEST_PYTHON"],
-                                  "LETSWORK_TEST_PYTHON is not set: run scripts/test, which makes the test venv with Selenium and sets it")
+        let python = try TestPython.interpreter()
         let screenshots = Self.packageRoot.appendingPathComponent(".build/review-screenshots").path
         try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
         try await TemporaryRepository.withAsync(files: ["greeting.txt": "hello old world\nsecond line\n", "notes.txt": "notes\n"]) { repo in
@@ -26,7 +25,7 @@ struct BrowserTests {
             ids["xss"] = try repo.propose(Self.xssName, "<script>alert(2)</script>\n", by: "mallory")
 
             try await ReviewServer.with(repo) { server in
-                let script = Self.packageRoot.appendingPathComponent("Tests/Python/review_page_browser.py").path
+                let script = TestPython.script("review_page_browser.py")
                 let arguments = [script, server.loginURL, screenshots, String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)]
                 // Selenium takes a while: run it on a thread of its own, not on the cooperative pool.
                 let (output, status, errors, fresh) = try await onThread { () throws -> (String, Int32, String, String?) in
