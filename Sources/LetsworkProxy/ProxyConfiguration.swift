@@ -12,11 +12,15 @@ public struct ProxyConfiguration: Sendable {
     public var retryWindow: Duration = .seconds(4)
     /// At stdin EOF, how long answers still in flight may take to arrive.
     public var drainTimeout: Duration = .seconds(3)
+    /// Where the id of the last event delivered to the agent is kept across restarts (nil: in
+    /// memory only, so a restarted proxy delivers again what is still kept on the host).
+    public var cursorFile: String?
 
-    public init(url: String, token: String, caCertificateFile: String? = nil) {
+    public init(url: String, token: String, caCertificateFile: String? = nil, cursorFile: String? = nil) {
         self.url = url
         self.token = token
         self.caCertificateFile = caCertificateFile
+        self.cursorFile = cursorFile
     }
 
     /// The MCP endpoint for a URL given with or without its `/mcp` path

@@ -42,6 +42,13 @@ struct Ledger {
             return Snapshot(tip: nil, tree: nil, state: LedgerState())
         }
         if let cached = cache.snapshot, cached.tip == tip { return cached }
+        let snapshot = try read(at: tip)
+        cache.snapshot = snapshot
+        return snapshot
+    }
+
+    /// The ledger as it was at commit `tip` (the current one or any before it).
+    func read(at tip: ObjectID) throws -> Snapshot {
         let commit = try repository.commit(tip)
         let data: Data
         if let body = Self.stateInMessage(commit.message) {
@@ -52,9 +59,7 @@ struct Ledger {
             throw ReviewError.busy("The letswork ledger (\(Ledger.ref)) has no state; it was changed by hand. Restore it with `git update-ref \(Ledger.ref) \(tip.hex)~1`.")
         }
         let state = try JSONDecoder().decode(LedgerState.self, from: data)
-        let snapshot = Snapshot(tip: tip, tree: commit.tree, state: state)
-        cache.snapshot = snapshot
-        return snapshot
+        return Snapshot(tip: tip, tree: commit.tree, state: state)
     }
 
     /// Where ledgers written before kept the state: in the tree.

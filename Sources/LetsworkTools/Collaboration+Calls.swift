@@ -23,11 +23,11 @@ extension Collaboration {
             let output = try await PageBudget.$bytes.withValue(entry.pages.budget) {
                 try await entry.run(self, arguments, caller)
             }
-            return announcingNews(ToolResult(text: [output.text], structuredContent: output.structured, isError: false), to: caller, after: name)
+            return await announcingNews(ToolResult(text: [output.text], structuredContent: output.structured, isError: false), to: caller, after: name)
         } catch let failure as ToolFailure {
-            return announcingNews(failed(failure.message), to: caller, after: name)
+            return await announcingNews(failed(failure.message), to: caller, after: name)
         } catch let error as ReviewError {
-            return announcingNews(failed(error.description), to: caller, after: name)
+            return await announcingNews(failed(error.description), to: caller, after: name)
         } catch {
             logger.error("tool failed", metadata: ["tool": "\(name)", "error": "\(error)"])
             return failed("letswork could not complete \(name): \(error). Tell the host; their terminal shows details.")
@@ -38,15 +38,16 @@ extension Collaboration {
     /// result announced ("[letswork: 2 new — …; details: get_notifications]"), and the same as
     /// `letswork_notifications` in its structured content: an agent learns of a decision or a new
     /// proposal at its next call, whatever its client, without polling.
-    func announcingNews(_ result: ToolResult, to caller: Caller, after tool: String) -> ToolResult {
+    func announcingNews(_ result: ToolResult, to caller: Caller, after tool: String) async -> ToolResult {
         guard tool != "get_notifications" else { return result }
-        let (fresh, unread) = inbox.announce(for: caller.id)
+        await catchUpWithOwnChanges()
+        let (fresh, unread) = events.announce(for: caller.id)
         guard let latest = fresh.last else { return result }
         var result = result
-        let gist = latest.message.count > 140 ? String(latest.message.prefix(139)) + "…" : latest.message
+        let gist = latest.text.count > 140 ? String(latest.text.prefix(139)) + "…" : latest.text
         result.text.append("[letswork: \(unread) new — \(gist); details: get_notifications]")
         if case .object(var structured)? = result.structuredContent {
-            structured["letswork_notifications"] = ["unread": .int(unread), "latest": .string(latest.message),
+            structured["letswork_notifications"] = ["unread": .int(unread), "latest": .string(latest.text),
                                                     "change_id": latest.changeID.value]
             result.structuredContent = .object(structured)
         }

@@ -61,6 +61,7 @@ extension Collaboration {
         }
         if caller.isHost {
             try store.writeAsHost(path, content: after)
+            kickWatch()
             structured["written"] = true
             return ToolOutput(text: "Edited \(path) on disk (\(wherePlaced)); it is now \(Self.size(after.count)).", structured: .object(structured))
         }
@@ -144,11 +145,8 @@ extension Collaboration {
 
     /// Submits `operations` as `caller`'s change and tells the host.
     func propose(_ operations: [FileOperation], summary: String?, by caller: Caller) async throws -> SubmitResult {
-        let who = name(of: caller)
         let result = try await store.serial.submit(operations, by: person(for: caller), summary: summary)
-        let what = Self.describe(result)
-        notify("submission", "\(who) proposed \(what) to \(result.paths.joined(separator: ", "))", change: result.changeID, to: ["host"])
-        hooks.feed(FeedEvent(kind: .submission, message: "📝 \(who) proposed \(what): \(result.paths.joined(separator: ", ")) — review with `letswork show \(result.changeID)`"))
+        kickWatch()
         return result
     }
 

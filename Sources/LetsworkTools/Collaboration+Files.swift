@@ -104,6 +104,7 @@ extension Collaboration {
         try refuseIfLockedByOther(path, caller)
         if caller.isHost {
             try store.writeAsHost(path, content: content)
+            kickWatch()
             return ToolOutput(text: "Wrote \(path) (\(Self.size(content.count))).",
                               structured: ["path": .string(path.value), "written": true, "size": .int(content.count)])
         }
@@ -121,7 +122,7 @@ extension Collaboration {
         if let other = locks.acquire(path.value, by: caller.id, name: who) {
             throw ToolFailure("\(path) is already locked by \(other.holderName) (\(Self.ago(clock() - other.since))); wait for them to unlock it\(caller.isHost ? ", or use force_unlock" : "").")
         }
-        await announce("\(who) locked \(path)", except: caller)
+        await announce(.lockTaken, "\(who) locked \(path)", path: path.value, except: caller)
         return ToolOutput(text: "Locked \(path). It stays yours until you unlock it, your change to it is decided, or 30 minutes pass without activity from you.",
                           structured: ["path": .string(path.value), "locked": true])
     }
@@ -134,7 +135,7 @@ extension Collaboration {
             throw ToolFailure(holder.map { "\(path) is locked by \($0.holderName), not by you; only they (or the host, with force_unlock) can release it." }
                               ?? "\(path) is not locked.")
         }
-        await announce("\(name(of: caller)) unlocked \(path)", except: caller)
+        await announce(.lockReleased, "\(name(of: caller)) unlocked \(path)", path: path.value, except: caller)
         return ToolOutput(text: "Unlocked \(path).", structured: ["path": .string(path.value), "locked": false])
     }
 
@@ -142,18 +143,19 @@ extension Collaboration {
         try requireHost(caller, "force_unlock")
         let path = try sandbox.check(try arguments.string("path"))
         guard let lock = locks.release(path.value, by: nil) else { throw ToolFailure("\(path) is not locked.") }
-        notify("lock", "The host released your lock on \(path)", to: [lock.holderID])
+        notify(EventDraft(.lockForced, "The host released your lock on \(path); lock it again before editing it.",
+                          meta: ["path": path.value, "holder": lock.holderName]), to: [lock.holderID])
         hooks.feed(FeedEvent(kind: .lock, message: "🔓 released \(lock.holderName)'s lock on \(path)"))
         return ToolOutput(text: "Released \(lock.holderName)'s lock on \(path).",
                           structured: ["path": .string(path.value), "locked": false, "was_held_by": .string(lock.holderName)])
     }
 
     /// Tells everyone else in the session about a lock change.
-    func announce(_ message: String, except caller: Caller) async {
+    func announce(_ kind: SessionEvent.Kind, _ message: String, path: String, except caller: Caller) async {
         var recipients = Set(await hooks.participants().map(\.id))
         recipients.insert("host")
         recipients.remove(caller.id)
-        notify("lock", message, to: Array(recipients))
+        notify(EventDraft(kind, message + ".", meta: ["path": path, "holder": name(of: caller)]), to: Array(recipients))
         hooks.feed(FeedEvent(kind: .lock, message: "🔒 " + message))
     }
 }

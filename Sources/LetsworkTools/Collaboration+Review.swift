@@ -127,7 +127,7 @@ extension Collaboration {
                 hooks.feed(FeedEvent(kind: .lock, message: "🔓 \(lock.holderName)'s lock on \(lock.path) released with the decision"))
             }
             let merged = report.merged.isEmpty ? "" : " (merged with your edits in \(report.merged.joined(separator: ", ")))"
-            notify("decision", "The host approved your change \(id)\(report.merged.isEmpty ? "" : ", merged with the host's own edits")", change: id, to: [report.proposer.id])
+            kickWatch()
             hooks.feed(FeedEvent(kind: .decision, message: "✅ approved \(id) from \(report.proposer.name)\(merged)"))
             var text = "Approved change \(id) from \(report.proposer.name): wrote \(report.written.count) file(s)"
             if !report.deleted.isEmpty { text += ", deleted \(report.deleted.count)" }
@@ -140,8 +140,7 @@ extension Collaboration {
                 "commit": report.hostCommit.map { .string($0) } ?? .null])
         case .conflicted(_, let conflicts):
             let record = try store.details(of: id).record
-            let files = conflicts.map(\.path).joined(separator: ", ")
-            notify("conflict", "Your change \(id) conflicts with the host's edits in \(files): read those files again and write them to send a new revision", change: id, to: [record.proposer.id])
+            kickWatch()
             var text = "Change \(id) was NOT approved: it conflicts with your edits, so nothing was written and it stays pending. \(record.proposer.name) has been asked to send a new revision; approve_change with force=true takes their version anyway.\n"
             for conflict in conflicts {
                 text += "\n\(conflict.path): \(conflict.reason)"
@@ -160,7 +159,7 @@ extension Collaboration {
         let reason = try arguments.optionalString("reason")
         let record = try await store.serial.reject(id, by: store.host, reason: reason)
         _ = locks.release(paths: record.paths, heldBy: record.proposer.id)
-        notify("decision", "The host rejected your change \(id)" + (record.decision?.reason.map { ": \($0)" } ?? ""), change: id, to: [record.proposer.id])
+        kickWatch()
         hooks.feed(FeedEvent(kind: .decision, message: "❌ rejected \(id) from \(record.proposer.name)" + (record.decision?.reason.map { ": \($0)" } ?? "")))
         return ToolOutput(text: "Rejected change \(id) from \(record.proposer.name). The working tree was not touched.",
                           structured: ["change_id": .string(id), "rejected": true, "reason": record.decision?.reason.map { .string($0) } ?? .null])

@@ -24,6 +24,16 @@ public struct ParticipantService: MCPService {
     public func prompt(_ name: String, arguments: [String: String]) async throws(RPCError) -> PromptResult {
         try await collaboration.prompt(name, for: caller)
     }
+
+    public var resources: [ResourceDescription] { [EventFeed.resource] }
+
+    public func readResource(_ uri: String) async throws(RPCError) -> [ResourceContents] {
+        try await collaboration.readEvents(uri, for: caller)
+    }
+
+    public func updates(of uri: String) -> AsyncStream<Void>? {
+        uri == EventFeed.uri ? collaboration.events.doorbell(for: caller.id) : nil
+    }
 }
 
 extension Collaboration {

@@ -23,11 +23,13 @@ extension Collaboration {
         return ToolOutput(text: lines.joined(separator: "\n"), structured: structured)
     }
 
-    func notifications(_ caller: Caller) throws -> ToolOutput {
-        let events = inbox.take(for: caller.id)
+    func notifications(_ caller: Caller) async throws -> ToolOutput {
+        // Whatever happened an instant ago (another terminal's decision) is in the answer.
+        await checkForEvents()
+        let events = self.events.takeUnread(for: caller.id)
         guard !events.isEmpty else { return ToolOutput(text: "Nothing new.", structured: ["notifications": []]) }
         let now = clock()
-        let text = events.map { "• \($0.message) (\(Self.ago(now - $0.time)))" }.joined(separator: "\n")
+        let text = events.map { "• \($0.text) (\(Self.ago(now - $0.time)))" }.joined(separator: "\n")
         // Each event about one of the caller's own changes carries that change's state now
         // (pending, conflicting, approved, merged, rejected), so an agent need not parse messages.
         let states: [String: String] = caller.isHost || !events.contains(where: { $0.changeID != nil }) ? [:]
@@ -61,6 +63,7 @@ extension Collaboration {
         setName(name, for: caller)
         await hooks.renamed(caller.id, name)
         hooks.feed(FeedEvent(kind: .rename, message: "👋 \(previous) is now \(name)"))
+        notify(EventDraft(.guestRenamed, "\(previous) is now called \(name).", meta: ["guest": name, "guest_id": caller.id, "previous": previous]), to: ["host"])
         return ToolOutput(text: "You are now \(name).", structured: ["name": .string(name)])
     }
 

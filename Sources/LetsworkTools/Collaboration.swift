@@ -11,7 +11,9 @@ public final class Collaboration: Sendable {
     public let store: ChangeStore
     public let sandbox: PathSandbox
     public let locks: LockTable
-    public let inbox: Inbox
+    /// Every participant's events (see ``EventLog``).
+    public let events: EventLog
+    let watch = ChangeWatch()
     let clock: @Sendable () -> Int64
     let hooks: Hooks
     let logger: Logger
@@ -37,7 +39,7 @@ public final class Collaboration: Sendable {
 
     /// What the session reports to the host's terminal, as it happens.
     public struct FeedEvent: Sendable {
-        public enum Kind: String, Sendable { case submission, decision, lock, rename, call }
+        public enum Kind: String, Sendable { case submission, decision, lock, rename, call, told, delivery }
         public let kind: Kind
         public let message: String
     }
@@ -61,12 +63,18 @@ public final class Collaboration: Sendable {
     }
 
     public init(store: ChangeStore, lockTimeout: Int64 = 30 * 60, hooks: Hooks = Hooks(),
-                logger: Logger = Logger(label: "letswork.tools"),
+                events: EventLog = EventLog(), logger: Logger = Logger(label: "letswork.tools"),
                 clock: @escaping @Sendable () -> Int64 = ChangeStore.systemClock) {
         self.store = store
         sandbox = PathSandbox(root: store.root)
         locks = LockTable(timeout: lockTimeout, clock: clock)
-        inbox = Inbox()
+        self.events = events
+        // The ledger as found is where news starts; a resumed session's journal instead names
+        // the commit it last told of, so decisions made while it was down are told too.
+        if events.rememberedLedger == nil, let view = try? store.ledgerView() {
+            watch.state.withLock { $0.view = view }
+            if let tip = view.tip { events.rememberLedger(tip) }
+        }
         self.clock = clock
         self.hooks = hooks
         self.logger = logger
@@ -86,7 +94,18 @@ public final class Collaboration: Sendable {
         caller.isHost ? store.host : Person(id: caller.id, name: name(of: caller))
     }
 
-    func notify(_ kind: String, _ message: String, change: String? = nil, to recipients: [String]) {
-        inbox.post(Inbox.Event(time: clock(), kind: kind, message: message, changeID: change), to: recipients)
+    func notify(_ draft: EventDraft, to recipients: [String]) {
+        events.post(draft, to: recipients, time: clock())
+    }
+
+    /// Tells the host a guest connected, left or was renamed (the server sees connections; the
+    /// tools do not).
+    public func tellHost(_ kind: SessionEvent.Kind, guest name: String, id: String) {
+        let text = switch kind {
+        case .guestConnected: "\(name) joined the session."
+        case .guestLeft: "\(name) left the session."
+        default: "\(name) is here."
+        }
+        notify(EventDraft(kind, text, meta: ["guest": name, "guest_id": id]), to: ["host"])
     }
 }

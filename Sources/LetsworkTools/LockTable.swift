@@ -14,6 +14,8 @@ public final class LockTable: Sendable {
     private struct State {
         var locks: [String: Lock] = [:]
         var lastActivity: [String: Int64] = [:]
+        /// Locks that lapsed and nobody has been told of yet (see ``takeExpired()``).
+        var expired: [Lock] = []
     }
 
     private let state = Mutex(State())
@@ -73,10 +75,20 @@ public final class LockTable: Sendable {
         paths.compactMap { release($0, by: holderID) }
     }
 
+    /// The locks that lapsed since the last call, for the events that tell their holders.
+    public func takeExpired() -> [Lock] {
+        state.withLock { state in
+            expire(&state)
+            defer { state.expired = [] }
+            return state.expired.sorted { $0.path < $1.path }
+        }
+    }
+
     private func expire(_ state: inout State) {
         let now = clock()
-        state.locks = state.locks.filter { _, lock in
-            now - (state.lastActivity[lock.holderID] ?? lock.since) < timeout
+        for (path, lock) in state.locks where now - (state.lastActivity[lock.holderID] ?? lock.since) >= timeout {
+            state.locks[path] = nil
+            state.expired.append(lock)
         }
     }
 }

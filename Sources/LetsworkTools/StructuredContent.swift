@@ -36,8 +36,9 @@ extension Collaboration.Participant: StructuredContent {
     }
 }
 
-extension Inbox.Event: StructuredContent {
+extension SessionEvent: StructuredContent {
     var structured: JSONValue {
-        ["time": .int(Int(time)), "kind": .string(kind), "message": .string(message), "change_id": changeID.value]
+        ["seq": .int(seq), "time": .int(Int(time)), "kind": .string(kind.rawValue), "message": .string(text),
+         "change_id": changeID.value, "meta": .object(meta.mapValues(JSONValue.string))]
     }
 }

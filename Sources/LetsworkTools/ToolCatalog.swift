@@ -131,7 +131,7 @@ enum ToolCatalog {
             inputSchema: schema([:]),
             annotations: ToolAnnotations(title: "Notifications", readOnly: true, destructive: false, idempotent: false),
             output: Output.getNotifications,
-            run: { try $0.notifications($2) }),
+            run: { try await $0.notifications($2) }),
         ToolEntry(
             name: "get_pending_changes",
             description: "All changes awaiting the host's decision, each with its id, proposer, files and unified diff (against what its proposer saw). For the host, also whether each applies cleanly to the working tree now, needs a merge, or conflicts. A listing over about 400 KB comes in pages of lines: call again with the offset the result names.",

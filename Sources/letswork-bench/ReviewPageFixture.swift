@@ -12,7 +12,7 @@ enum ReviewPageFixture {
         for index in 0..<100 {
             let proposer = Person(id: "guest-\(index % 5)", name: "guest \(index % 5)")
             let files = (0..<3).map { paths[index * 3 + $0] }
-            try store.submit(try files.map { .write(try RepoPath($0), content: try edited(at: queue + "/" + $0, seed: index)) },
+            _ = try store.submit(try files.map { .write(try RepoPath($0), content: try edited(at: queue + "/" + $0, seed: index)) },
                              by: proposer, summary: "Change \(index): rename the fox")
         }
         let wide = folder + "/change-50"

@@ -31,12 +31,15 @@ struct JoinCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-launch"), help: "Register with Claude Code but do not open it.")
     var noLaunch = false
 
+    @Flag(help: "Open Claude Code with --dangerously-load-development-channels server:letswork, so the host's decisions arrive in its session as they happen (a Claude Code research preview; everything works without it).")
+    var channels = false
+
     @Flag(help: "Remove the letswork registration from Claude Code and the stored token.")
     var leave = false
 
     func validate() throws {
         if !leave && url == nil { throw ValidationError("Give the host's URL: letswork join URL --token TOKEN (the host's join command).") }
-        if leave && (token != nil || noLaunch) { throw ValidationError("--leave takes no --token or --no-launch.") }
+        if leave && (token != nil || noLaunch || channels) { throw ValidationError("--leave takes no --token, --no-launch or --channels.") }
     }
 
     func run() async throws {
@@ -83,8 +86,9 @@ struct JoinCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         print("Registered with Claude Code as `letswork` (user scope). Leave with: letswork join --leave")
+        let launch = ["claude"] + (channels ? ClaudeCode.channelArguments(server: ClaudeRegistration.name) : [])
         if noLaunch {
-            print("Open Claude Code in \(files.sessionFolder) when you are ready: cd \(files.sessionFolder) && claude")
+            print("Open Claude Code in \(files.sessionFolder) when you are ready: cd \(files.sessionFolder) && \(launch.joined(separator: " "))")
             return
         }
         print("Opening Claude Code in \(files.sessionFolder)…")
@@ -94,7 +98,7 @@ struct JoinCommand: AsyncParsableCommand {
             Terminal.error("could not enter \(files.sessionFolder); run `claude` there yourself")
             throw ExitCode.failure
         }
-        let child = try ChildProcess.spawn(claude, [], environment: ["LETSWORK_TOKEN": secret],
+        let child = try ChildProcess.spawn(claude, Array(launch.dropFirst()), environment: ["LETSWORK_TOKEN": secret],
                                            captureOutput: false, interactive: true)
         let status = await child.waitForExit()
         if status != 0 { throw ExitCode(status) }

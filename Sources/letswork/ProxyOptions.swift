@@ -15,11 +15,14 @@ struct ProxyOptions: ParsableArguments {
             letswork proxy --url https://example.trycloudflare.com/mcp
         """
 
-    @Option(help: ArgumentHelp("The host's URL, with or without /mcp.", valueName: "url"))
-    var url: String
+    @Option(help: ArgumentHelp("The host's URL, with or without /mcp (not needed when --token-file is the host's session.json).", valueName: "url"))
+    var url: String?
 
-    @Option(name: .customLong("token-file"), help: ArgumentHelp("A file (mode 0600) holding the guest token.", valueName: "file"))
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("A file (mode 0600) holding the guest token, or the host's .git/letswork/session.json.", valueName: "file"))
     var tokenFile: String?
+
+    @Option(name: .customLong("cursor-file"), help: ArgumentHelp("Where to keep the id of the last event delivered (default: beside the token file).", valueName: "file"))
+    var cursorFile: String?
 
     @Option(help: ArgumentHelp("PEM certificate authorities to trust besides the system's.", valueName: "file"))
     var cacert: String?
@@ -34,7 +37,7 @@ struct ProxyOptions: ParsableArguments {
             handler.logLevel = debug ? .debug : .warning
             return handler
         }
-        let status = await ProxyMain.run(url: url, tokenFile: tokenFile, caCertificateFile: cacert,
+        let status = await ProxyMain.run(url: url, tokenFile: tokenFile, cursorFile: cursorFile, caCertificateFile: cacert,
                                          logger: Logger(label: "letswork-proxy"))
         // exit() rather than returning: a transfer stuck past the drain timeout must not keep
         // the process alive after the agent has gone.

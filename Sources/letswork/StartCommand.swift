@@ -38,6 +38,9 @@ struct StartCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-launch"), help: "Do not open Claude Code; only register the host's MCP connection.")
     var noLaunch = false
 
+    @Flag(help: "Open Claude Code with --dangerously-load-development-channels server:letswork-host, so guests' proposals arrive in its session as they happen (a Claude Code research preview; everything works without it).")
+    var channels = false
+
     @Flag(name: .customLong("init"), help: "Create a git repository with a first commit of this folder's files if there is none.")
     var initialize = false
 

@@ -189,7 +189,7 @@ struct RoundTripTests {
         }
     }
 
-    @Test("GET offers no stream (405), so no reply can depend on one")
+    @Test("GET offers no stream (405) when the service has nothing to follow, so no reply can depend on one")
     func getIsNotAStream() async throws {
         try await withLiveServer { live in
             let session = try await live.client.openSession(token: live.host.token.secret)

@@ -48,14 +48,16 @@ struct LifecycleTests {
             #expect(!FileManager.default.fileExists(atPath: StateFile.path(in: repo.path)))
             #expect(session.process.output.contains("Session stopped."))
 
-            // Claude Code: registered on the loopback URL with the host token in a header, removed at the end.
+            // Claude Code: registered as a stdio server running letswork's proxy, which reads the
+            // host token and URL from the 0600 state file (so channels reach the host's agent):
+            // no token in its arguments or config. Removed at the end.
             let claude = scratch.fakeCalls.filter { $0.first == "claude" }
             let added = try #require(claude.lastIndex { $0.starts(with: ["claude", "mcp", "add"]) }, "no `claude mcp add` in \(claude)")
             let add = claude[added]
-            #expect(add.contains("letswork-host") && add.contains(state.localURL))
-            #expect(add.contains("--transport") && add.contains("http"))
-            #expect(add.contains("Authorization: Bearer \(state.hostToken)"))
-            #expect(!add.contains { $0.contains(state.guestToken) })
+            #expect(add.contains("letswork-host"))
+            #expect(add.contains("LETSWORK_TOKEN_FILE=" + StateFile.path(in: repo.path)) || add.contains { $0.hasPrefix("LETSWORK_TOKEN_FILE=") && $0.hasSuffix("/.git/letswork/session.json") }, "\(add)")
+            #expect(Array(add.suffix(1)) == ["proxy"], "the registered command ends with `letswork proxy`: \(add)")
+            #expect(!add.contains { $0.contains(state.hostToken) || $0.contains(state.guestToken) })
             let removed = claude.lastIndex { $0.starts(with: ["claude", "mcp", "remove", "letswork-host"]) }
             #expect(removed.map { $0 > added } == true, "no `claude mcp remove` after `mcp add`: \(claude)")
 

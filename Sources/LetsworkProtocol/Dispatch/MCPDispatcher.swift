@@ -5,8 +5,9 @@ import Foundation
 /// request here; the response comes back as bytes.
 ///
 /// Methods: `initialize` (handshake era), `server/discover`, `ping`, `tools/list`, `tools/call`,
-/// and `prompts/list`, `prompts/get` when the service has prompts. Nothing else is declared in the
-/// capabilities, so anything else is "method not found".
+/// `prompts/list`, `prompts/get` when the service has prompts, and `resources/list`, `…/read`,
+/// `…/subscribe`, `…/unsubscribe` when it has resources. `subscriptions/listen` is a stream, so
+/// the transport answers it (with ``Subscription``). Anything else is "method not found".
 public struct MCPDispatcher: Sendable {
     public let server: ServerInfo
     public let service: any MCPService
@@ -18,8 +19,12 @@ public struct MCPDispatcher: Sendable {
 
     /// What letswork declares it can do, in both eras.
     public var capabilities: JSONValue {
-        service.prompts.isEmpty ? ["tools": ["listChanged": false]]
-            : ["tools": ["listChanged": false], "prompts": ["listChanged": false]]
+        var capabilities: [String: JSONValue] = ["tools": ["listChanged": false]]
+        if !service.prompts.isEmpty { capabilities["prompts"] = ["listChanged": false] }
+        if !service.resources.isEmpty {
+            capabilities["resources"] = ["subscribe": .bool(service.resources.contains(where: \.subscribable)), "listChanged": false]
+        }
+        return .object(capabilities)
     }
 
     /// The JSON-RPC response to `request`.
@@ -52,9 +57,21 @@ public struct MCPDispatcher: Sendable {
             result = ["prompts": .array(service.prompts.map(\.json))]
         case "prompts/get" where !service.prompts.isEmpty:
             result = try await prompt(request)
+        case "resources/list" where !service.resources.isEmpty:
+            result = ["resources": .array(service.resources.map(\.json))]
+        case "resources/templates/list" where !service.resources.isEmpty:
+            result = ["resourceTemplates": []]
+        case "resources/read" where !service.resources.isEmpty:
+            let uri = try resourceURI(request, followable: false)
+            result = ["contents": .array(try await service.readResource(uri).map(\.json))]
+        case "resources/subscribe" where !client.isModern, "resources/unsubscribe" where !client.isModern:
+            // The session's GET stream sends the updates; the HTTP layer records the subscription.
+            _ = try resourceURI(request, followable: true)
+            result = [:]
         default:
             throw .methodNotFound("Method not found: letswork does not offer \(request.method). It answers "
-                + "server/discover, initialize, ping, tools/list, tools/call\(service.prompts.isEmpty ? "" : ", prompts/list and prompts/get").")
+                + "server/discover, initialize, ping, tools/list, tools/call, prompts/list, prompts/get, resources/list, resources/read, "
+                + (client.isModern ? "and subscriptions/listen." : "resources/subscribe and resources/unsubscribe."))
         }
         return .object(client.isModern ? stamped(result, method: request.method) : result)
     }
@@ -95,6 +112,18 @@ public struct MCPDispatcher: Sendable {
         return try await service.callTool(name, arguments: arguments, client: client).json.objectValue ?? [:]
     }
 
+    /// The `uri` of a resources request, checked against the service's resources.
+    public func resourceURI(_ request: RPCRequest, followable: Bool) throws(RPCError) -> String {
+        guard case .string(let uri)? = request.params["uri"] else {
+            throw .invalidParams("Invalid params: \(request.method) needs \"uri\", a resource URI as resources/list gives it.")
+        }
+        guard let resource = service.resources.first(where: { $0.matches(uri) }) else { throw .resourceNotFound(uri) }
+        if followable && (!resource.subscribable || resource.uri != uri) {
+            throw .invalidParams("Invalid params: \(uri) cannot be subscribed to; subscribe to \(resource.uri) itself.")
+        }
+        return uri
+    }
+
     private func prompt(_ request: RPCRequest) async throws(RPCError) -> [String: JSONValue] {
         guard case .string(let name)? = request.params["name"] else {
             throw .invalidParams("Invalid params: prompts/get needs \"name\", the prompt to render (prompts/list names them).")
@@ -115,7 +144,7 @@ public struct MCPDispatcher: Sendable {
         var meta = result["_meta"]?.objectValue ?? [:]
         meta[MetaKey.serverInfo] = server.json
         result["_meta"] = .object(meta)
-        if method == "tools/list" || method == "server/discover" || method == "prompts/list" {
+        if ["tools/list", "server/discover", "prompts/list", "resources/list"].contains(method) {
             result["ttlMs"] = 0
             result["cacheScope"] = "private"
         }

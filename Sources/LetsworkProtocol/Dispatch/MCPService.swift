@@ -14,10 +14,28 @@ public protocol MCPService: Sendable {
 
     /// Renders prompt `name` from the session's state now.
     func prompt(_ name: String, arguments: [String: String]) async throws(RPCError) -> PromptResult
+
+    /// The resources offered to this participant.
+    var resources: [ResourceDescription] { get }
+
+    /// Reads `uri` (one of ``resources``, possibly with a query).
+    func readResource(_ uri: String) async throws(RPCError) -> [ResourceContents]
+
+    /// Yields each time subscribable resource `uri` may have changed; ends when the caller stops
+    /// iterating or the session shuts down. Nil when `uri` cannot be followed.
+    func updates(of uri: String) -> AsyncStream<Void>?
 }
 
-/// Prompts are optional: a service without them declares no `prompts` capability.
+/// Prompts and resources are optional: a service without them declares neither capability.
 extension MCPService {
+    public var resources: [ResourceDescription] { [] }
+
+    public func readResource(_ uri: String) async throws(RPCError) -> [ResourceContents] {
+        throw .resourceNotFound(uri)
+    }
+
+    public func updates(of uri: String) -> AsyncStream<Void>? { nil }
+
     public var prompts: [PromptDescription] { [] }
 
     public func prompt(_ name: String, arguments: [String: String]) async throws(RPCError) -> PromptResult {

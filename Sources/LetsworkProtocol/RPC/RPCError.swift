@@ -20,6 +20,8 @@ public struct RPCError: Error, Sendable, Equatable {
     public static let headerMismatchCode = -32020
     /// 2026-07-28: the request's protocol version is not one this server speaks.
     public static let unsupportedProtocolVersionCode = -32022
+    /// MCP: `resources/read` or a subscription named a resource this server does not have.
+    public static let resourceNotFoundCode = -32002
 
     public static func parseError(_ message: String) -> RPCError { RPCError(code: parseErrorCode, message: message) }
     public static func invalidRequest(_ message: String) -> RPCError { RPCError(code: invalidRequestCode, message: message) }
@@ -27,6 +29,11 @@ public struct RPCError: Error, Sendable, Equatable {
     public static func invalidParams(_ message: String) -> RPCError { RPCError(code: invalidParamsCode, message: message) }
     public static func internalError(_ message: String) -> RPCError { RPCError(code: internalErrorCode, message: message) }
     public static func headerMismatch(_ message: String) -> RPCError { RPCError(code: headerMismatchCode, message: message) }
+
+    public static func resourceNotFound(_ uri: String) -> RPCError {
+        RPCError(code: resourceNotFoundCode, message: "Resource not found: \(uri). resources/list names the resources of this server.",
+                 data: ["uri": .string(uri)])
+    }
 
     /// `-32022`, naming every version this server speaks, as the spec's data shape asks.
     public static func unsupportedProtocolVersion(_ requested: String) -> RPCError {

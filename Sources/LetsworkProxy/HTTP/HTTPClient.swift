@@ -64,6 +64,10 @@ public final class HTTPClient: Sendable {
         try easy.set(CURLOPT_NOSIGNAL, 1)
         try easy.set(CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout.milliseconds))
         try easy.set(CURLOPT_TIMEOUT_MS, Int(request.timeout.milliseconds))
+        if let idle = request.idleLimit {
+            try easy.set(CURLOPT_LOW_SPEED_LIMIT, 1)
+            try easy.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(idle.milliseconds / 1000)))
+        }
         try easy.set(CURLOPT_TCP_NODELAY, 1)
         try easy.set(CURLOPT_TCP_KEEPALIVE, 1)
         if let caCertificateFile { try easy.set(CURLOPT_CAINFO, caCertificateFile) }

@@ -12,14 +12,18 @@ public struct HTTPRequest: Sendable {
     /// The whole transfer's limit; a connection that opens but never answers ends there.
     /// `.zero`: none (a long-lived stream).
     public var timeout: Duration
+    /// A long-lived stream that receives nothing for this long is taken for dead and ended
+    /// (a host's keep-alives stop arriving when the link is cut or a tunnel buffers).
+    public var idleLimit: Duration?
 
     public init(_ method: Method, url: String, headers: [(name: String, value: String)] = [],
-                body: Data = Data(), timeout: Duration = .seconds(120)) {
+                body: Data = Data(), timeout: Duration = .seconds(120), idleLimit: Duration? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.idleLimit = idleLimit
     }
 }
 

@@ -24,7 +24,14 @@ struct HostExchange {
 
     /// POSTs `message`. A 2026-07-28 message (per `mirroring`) gets the headers that mirror its
     /// body instead of the session's.
+    /// - Parameters:
+    ///   - timeout: The whole exchange's limit; `.zero` for a long-lived stream (subscriptions/listen).
+    ///   - idleLimit: For a stream: how long it may stay silent before it is taken for dead.
+    ///   - cancellation: Ends the transfer early (a stream at shutdown).
+    ///   - heard: Called for every piece of the body as it arrives, keep-alive comments included.
     func post(_ message: Data, session: HostSession.Snapshot, mirroring peek: MessagePeek?,
+              timeout: Duration = .seconds(120), idleLimit: Duration? = nil, cancellation: TransferCancellation? = nil,
+              heard: (@Sendable () -> Void)? = nil,
               deliver: @escaping @Sendable ([UInt8]) -> Void) async throws -> Reply {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"),
@@ -40,8 +47,9 @@ struct HostExchange {
             if let version = session.protocolVersion { headers.append(("MCP-Protocol-Version", version)) }
         }
         let reader = ReplyReader(deliver: deliver)
-        let head = try await client.send(HTTPRequest(.post, url: url, headers: headers, body: message),
-                                         onHead: { reader.begin($0) }, onBody: { reader.take($0) })
+        let request = HTTPRequest(.post, url: url, headers: headers, body: message, timeout: timeout, idleLimit: idleLimit)
+        let head = try await client.send(request, cancellation: cancellation,
+                                         onHead: { reader.begin($0) }, onBody: { heard?(); reader.take($0) })
         return reader.finish(head)
     }
 

@@ -1,10 +1,12 @@
 import Foundation
 
-/// The optional GET stream: messages the host sends on its own (not as the answer to a request)
-/// arrive on a long-lived `GET` of the endpoint, when the host offers one. Nothing depends on
-/// it — a cloudflared quick tunnel buffers such streams, and letswork's own server answers 405,
-/// after which the proxy never asks again. A stream that ends (tunnels close idle ones) is
-/// reopened with backoff while its session lasts.
+/// The session's GET stream: messages the host sends on its own (not as the answer to a
+/// request) arrive on a long-lived `GET` of the endpoint — letswork's host sends the
+/// `notifications/resources/updated` the agent subscribed to there. Nothing depends on it: a
+/// cloudflared quick tunnel buffers such streams, and a host that offers none answers 405, after
+/// which the proxy never asks again. A stream that ends (tunnels close idle ones) is reopened
+/// with backoff while its session lasts. (The proxy's own channel messages come from
+/// ``EventPump``, not from here.)
 extension ProxyRelay {
     /// Opens the stream for this session unless one is open for it, or the host offers none.
     func openServerStream(_ snapshot: HostSession.Snapshot) {

@@ -26,6 +26,8 @@ public final class ProxyRelay: Sendable {
     let serverStream = Mutex(ServerStreamState())
     /// Stops the GET stream's blocked transfer at shutdown.
     let streamCancellation = TransferCancellation()
+    /// The participant's events, delivered to the agent as channel messages.
+    let events: EventPump
 
     public init(configuration: ProxyConfiguration, output: StandardOutput = StandardOutput(), logger: Logger) {
         self.configuration = configuration
@@ -34,6 +36,8 @@ public final class ProxyRelay: Sendable {
         exchange = HostExchange(client: HTTPClient(caCertificateFile: configuration.caCertificateFile,
                                                    connectTimeout: configuration.connectTimeout),
                                 url: configuration.url, token: configuration.token)
+        events = EventPump(exchange: exchange, output: output, cursorFile: configuration.cursorFile.map(EventCursorFile.init),
+                           logger: logger)
     }
 
     /// Relays until the agent closes standard input, then lets answers in flight arrive (for at
@@ -57,6 +61,7 @@ public final class ProxyRelay: Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
         streamCancellation.cancel()
+        events.stop()
         await exchange.delete(session: await session.snapshot, timeout: .seconds(2))
         logger.debug("standard input closed; session ended")
     }
@@ -84,6 +89,9 @@ public final class ProxyRelay: Sendable {
         switch outcome {
         case .done(let status, let mediaType):
             logger.debug("← \(peek.summary): HTTP \(status)\(mediaType.isEmpty ? "" : " " + mediaType) in \(Self.format(elapsed))")
+            // Channel messages start once the agent is ready for them: after its
+            // notifications/initialized, or its first answered request after initialize.
+            if peek.method == "notifications/initialized" || (peek.isRequest && peek.method != "initialize") { events.start() }
         case .failed(let reason):
             if let answer = peek.failure(reason) { output.writeLine(answer) }
             logger.warning("\(peek.summary) failed after \(Self.format(elapsed)): \(reason)")
@@ -108,13 +116,13 @@ public final class ProxyRelay: Sendable {
             // The initialize result also tells which protocol version later requests declare.
             let answer = Mutex<[UInt8]?>(nil)
             let keepAnswer = peek.method == "initialize"
+            let declaresCapabilities = peek.method == "initialize" || peek.method == "server/discover"
             do {
                 reply = try await exchange.post(message, session: snapshot, mirroring: peek) { [output] message in
                     // The response itself, not a notification sent before it on an SSE stream.
-                    if keepAnswer, let reply = message.withUnsafeBytes({ MessagePeek($0) }), reply.method == nil, reply.id != nil {
-                        answer.withLock { $0 = message }
-                    }
-                    output.writeLine(message)
+                    let isAnswer = declaresCapabilities && message.withUnsafeBytes({ MessagePeek($0) }).map { $0.method == nil && $0.id != nil } == true
+                    if keepAnswer && isAnswer { answer.withLock { $0 = message } }
+                    output.writeLine(isAnswer ? ChannelCapability.declare(in: message) : message)
                 }
             } catch let error as CurlError {
                 if error.neverDelivered, ContinuousClock.now + backoff < deadline {

@@ -1,4 +1,5 @@
 import Foundation
+import LetsworkProtocol
 
 /// Where the proxy gets the guest's token — never from its own command line, where `ps` would
 /// show it to every user of the machine.
@@ -19,8 +20,34 @@ public enum TokenSource {
         throw ProxyError("no token: set LETSWORK_TOKEN, or give --token-file FILE (mode 0600) holding the token from the host's join command; `letswork join URL --token TOKEN` sets this up for Claude Code")
     }
 
+    /// The file the token is read from (`--token-file` or `LETSWORK_TOKEN_FILE`), if any: the
+    /// proxy keeps its event cursor beside it.
+    public static func file(tokenFile: String?, environment: [String: String]) -> String? {
+        tokenFile ?? environment["LETSWORK_TOKEN_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The host's own session, when the token file is a running session's state file
+    /// (`.git/letswork/session.json`): its host token and loopback URL. This is how `letswork
+    /// start` registers the host's Claude Code, so the registration outlives one session's token
+    /// and port.
+    public static func session(file: String) throws -> (token: String, url: String)? {
+        guard file.hasSuffix(".json") else { return nil }
+        _ = try read(file: file, raw: true)
+        guard let data = FileManager.default.contents(atPath: file),
+              let object = JSONReader.parse(data)?.objectValue,
+              let token = object["hostToken"]?.stringValue, let url = object["localURL"]?.stringValue else {
+            throw ProxyError("\(file) is not a letswork session file (no hostToken and localURL); is the session running? Start it with `letswork start`")
+        }
+        return (try validated(token, from: file), url)
+    }
+
     /// The token in `file`, which only its owner may read (like ssh's private keys).
     public static func read(file: String) throws -> String {
+        if let session = try session(file: file) { return session.token }
+        return try read(file: file, raw: true)
+    }
+
+    private static func read(file: String, raw: Bool) throws -> String {
         var info = stat()
         guard stat(file, &info) == 0 else {
             throw ProxyError("cannot read the token file \(file): \(String(cString: strerror(errno))); run `letswork join` again to store the token")
@@ -32,7 +59,8 @@ public enum TokenSource {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ProxyError("cannot read the token file \(file); check that it is yours and readable (chmod 600)")
         }
-        return try validated(String(decoding: data, as: UTF8.self), from: file)
+        let text = String(decoding: data, as: UTF8.self)
+        return raw && file.hasSuffix(".json") ? text : try validated(text, from: file)
     }
 
     /// A token is one word of printable ASCII: anything else (a line break above all) could

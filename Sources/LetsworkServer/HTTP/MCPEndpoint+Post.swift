@@ -78,6 +78,7 @@ extension MCPEndpoint {
         case .failure(let error): return Reply.failure(RPCFailure(id: rpc.id, error: error), eventStream: eventStream)
         }
         await store.statelessRequest(from: principal, client: client)
+        if rpc.method == "subscriptions/listen" { return await listen(rpc, dispatcher: dispatcher) }
         let (data, error) = await dispatcher.respond(to: rpc, client: client)
         return Reply.message(data, status: error?.httpStatus ?? 200, sessionID: nil, eventStream: eventStream)
     }
@@ -114,6 +115,10 @@ extension MCPEndpoint {
         }
         let (data, error) = await dispatcher.respond(to: rpc, client: session.client)
         await store.finish(key, in: sessionID)
+        if error == nil, rpc.method == "resources/subscribe" || rpc.method == "resources/unsubscribe",
+           case .string(let uri)? = rpc.params["uri"] {
+            await store.setSubscription(sessionID, to: uri, rpc.method == "resources/subscribe")
+        }
         return Reply.message(data, status: error?.httpStatus ?? 200, sessionID: sessionID, eventStream: eventStream)
     }
 

@@ -12,8 +12,9 @@ import Logging
 /// token (401) → session owner (403) / unknown session (404) → body size (413) → message shape.
 /// Every refusal carries a JSON-RPC error body.
 ///
-/// Every reply comes in the POST's own HTTP response; GET gets 405, which the spec allows for a
-/// server that offers no server-to-client stream: no reply ever depends on one.
+/// Every reply comes in the POST's own HTTP response. The only server-to-client messages are
+/// change notifications, on a session's GET stream (2025-11-25) or a `subscriptions/listen`
+/// stream (2026-07-28); see NotificationStream.swift.
 struct MCPEndpoint: HTTPResponder {
     typealias Context = BasicRequestContext
 
@@ -86,12 +87,17 @@ struct MCPEndpoint: HTTPResponder {
             return try await post(request, principal: principal, lookup: lookup)
 
         case .get:
-            return Reply.problem(
-                .methodNotAllowed,
-                "Method Not Allowed: this server offers no server-to-client event stream; "
-                    + "every reply comes back in the response to its POST.",
-                headers: [.allow: "POST, DELETE"]
-            )
+            // 2025-11-25's server-to-client stream belongs to a session; 2026-07-28 has none
+            // (its clients send subscriptions/listen instead).
+            guard case .found(let session) = lookup else {
+                return Reply.problem(
+                    .methodNotAllowed,
+                    "Method Not Allowed: GET opens an MCP session's notification stream and needs its Mcp-Session-Id header. "
+                        + "With MCP 2026-07-28, POST subscriptions/listen instead.",
+                    headers: [.allow: "POST, GET, DELETE"]
+                )
+            }
+            return try await sessionStream(session, principal: principal)
 
         case .delete:
             guard let sessionID, case .found = lookup else {

@@ -93,6 +93,11 @@ public final class SessionHTTPServer: Service, Sendable {
                 tasks.addTask { [store, configuration] in
                     await Self.sweepIdleSessions(store: store, timeout: configuration.sessionIdleTimeout)
                 }
+                // Long-lived notification streams end as a shutdown begins, or it would wait on them.
+                tasks.addTask { [store] in
+                    try? await gracefulShutdown()
+                    await store.closeStreams()
+                }
                 defer { tasks.cancelAll() }
                 try await group.run()
             }
@@ -114,6 +119,7 @@ public final class SessionHTTPServer: Service, Sendable {
     /// flight finish, ends the MCP sessions, and ``run()`` returns. Safe to call at any time, more
     /// than once, even before ``run()`` (which then returns at once).
     public func stop() async {
+        await store.closeStreams()
         await group.triggerGracefulShutdown()
     }
 

@@ -33,6 +33,13 @@ actor SessionStore {
     private var statelessClients: [String: String] = [:]
     private(set) var hostPolicy: HostPolicy
     private var accepting = true
+    /// The resources each session subscribed to (2025-11-25 `resources/subscribe`).
+    private var subscriptions: [String: Set<String>] = [:]
+    /// Open notification streams, by registration, with the session each belongs to (nil for a
+    /// stateless `subscriptions/listen`): finished when that session ends or the server stops.
+    private var streams: [Int: (session: String?, continuation: AsyncStream<NotificationStream.Tick>.Continuation)] = [:]
+    private var nextStream = 0
+    private var streamsClosed = false
     private let continuation: AsyncStream<ConnectionEvent>.Continuation
     private let logger: Logger
 
@@ -97,6 +104,11 @@ actor SessionStore {
     @discardableResult
     func end(_ sessionID: String, reason: SessionEndReason) async -> SessionSummary? {
         guard let session = sessions.removeValue(forKey: sessionID) else { return nil }
+        subscriptions[sessionID] = nil
+        for (key, stream) in streams where stream.session == sessionID {
+            stream.continuation.finish()
+            streams[key] = nil
+        }
         continuation.yield(.disconnected(session.summary, reason: reason))
         logger.info(
             "MCP session ended",
@@ -137,9 +149,55 @@ actor SessionStore {
         }
     }
 
+    // MARK: - Notification streams
+
+    /// Registers an open stream; a session's earlier GET stream is ended, since each message
+    /// must travel on one stream only.
+    func registerStream(_ continuation: AsyncStream<NotificationStream.Tick>.Continuation, session: String?) -> Int {
+        guard accepting, !streamsClosed else {
+            continuation.finish()
+            return -1
+        }
+        if let session {
+            for (key, stream) in streams where stream.session == session {
+                stream.continuation.finish()
+                streams[key] = nil
+            }
+        }
+        nextStream += 1
+        streams[nextStream] = (session, continuation)
+        return nextStream
+    }
+
+    func unregisterStream(_ key: Int) {
+        streams[key] = nil
+    }
+
+    /// Ends every notification stream (as a graceful shutdown begins, so none holds it up).
+    func closeStreams() {
+        streamsClosed = true
+        streams.values.forEach { $0.continuation.finish() }
+        streams = [:]
+    }
+
+    func setSubscription(_ sessionID: String, to uri: String, _ subscribed: Bool) {
+        if subscribed { subscriptions[sessionID, default: []].insert(uri) } else { subscriptions[sessionID]?.remove(uri) }
+    }
+
+    func isSubscribed(_ sessionID: String, to uri: String) -> Bool {
+        subscriptions[sessionID]?.contains(uri) == true
+    }
+
+    /// Keeps a session with an open stream from counting as idle.
+    func touch(_ sessionID: String, now: Date = Date()) {
+        sessions[sessionID]?.lastActivity = now
+        if let principal = sessions[sessionID]?.summary.principal { lastSeen[principal.id] = (principal, now) }
+    }
+
     /// Refuses new sessions and ends the open ones; finishes the event stream.
     func shutDown() async {
         accepting = false
+        closeStreams()
         for id in Array(sessions.keys) {
             await end(id, reason: .serverStopped)
         }

@@ -36,8 +36,26 @@ enum HostTerminal {
     }
 
     static func feed(_ event: Collaboration.FeedEvent, debug: Bool) {
-        if event.kind == .call && !debug { return }
+        if (event.kind == .call || event.kind == .delivery) && !debug { return }
         line(event.message)
+    }
+
+    /// What each agent was just told, one line per distinct message (with its recipients);
+    /// `--debug` adds each event's number and meta.
+    static func told(_ posted: [String: SessionEvent], names registry: TokenRegistry, debug: Bool) {
+        let byText = Dictionary(grouping: posted, by: { $0.value.text })
+        Task {
+            for (text, entries) in byText.sorted(by: { $0.key < $1.key }) {
+                var names: [String] = []
+                for (id, _) in entries.sorted(by: { $0.key < $1.key }) {
+                    names.append(await registry.principal(id: id)?.displayName ?? id)
+                }
+                line("📣 → \(names.joined(separator: ", ")): \(text)")
+                if debug, let event = entries.first?.value {
+                    line("   \(event.kind.rawValue) #\(entries.map { "\($0.key):\($0.value.seq)" }.sorted().joined(separator: " ")) \(event.meta.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+                }
+            }
+        }
     }
 
     static func connection(_ event: ConnectionEvent, debug: Bool) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LetsworkProtocol
+import LetsworkProxy
 import LetsworkReview
 import LetsworkReviewPage
 import LetsworkServer
@@ -25,13 +26,27 @@ struct Session {
         let guest = try await registry.addGuest(named: "guest", reusing: resumed.flatMap { AccessToken(secret: $0.guestToken) })
         let serverSlot = ServerSlot()
         let debug = command.debug
+        // Events continue their numbering across `--resume`, so agents' cursors stay valid.
+        let events: EventLog
+        do {
+            events = try EventLog.open(journalAt: store.gitDirectory + "letswork/events.jsonl", resume: resumed != nil,
+                                       observer: { HostTerminal.told($0, names: registry, debug: debug) })
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode.failure
+        }
         let collaboration = Collaboration(
             store: store, lockTimeout: Int64(command.lockTimeout) * 60,
             hooks: .init(
                 participants: { await serverSlot.participants(registry: registry) },
                 renamed: { id, name in _ = try? await registry.rename(principalID: id, to: name) },
                 feed: { HostTerminal.feed($0, debug: debug) }),
-            logger: logger)
+            events: events, logger: logger)
+        collaboration.startWatching()
+        defer {
+            collaboration.stopWatching()
+            events.closeDoorbells()
+        }
         let caller: @Sendable (Principal) -> Caller = { principal in
             Caller(id: principal.id, role: Self.role(principal.role), initialName: principal.displayName)
         }
@@ -64,10 +79,15 @@ struct Session {
                 throw ExitCode.failure
             }
             let localURL = try await server.localURL
-            let events = Task {
-                for await event in server.events { HostTerminal.connection(event, debug: debug) }
+            let connections = Task {
+                for await event in server.events {
+                    // A proxy's own event reader is not an agent arriving.
+                    if case .statelessClient(_, EventPump.clientName?, _) = event { continue }
+                    HostTerminal.connection(event, debug: debug)
+                    Self.tellHost(event, collaboration)
+                }
             }
-            defer { events.cancel() }
+            defer { connections.cancel() }
 
             // The state file first, so `status`, `stop` and a second `start` see the session at
             // once, even while the tunnel takes its time to open.
@@ -81,7 +101,7 @@ struct Session {
                 try state.write(gitDirectory: store.gitDirectory)
             }
             let claude = ClaudeCode.installed(in: store.root)
-            let agent = register(claude, localURL: localURL, hostToken: host.token.secret)
+            let agent = register(claude, sessionFile: SessionState.path(gitDirectory: store.gitDirectory))
             defer { claude?.unregisterHost() }
             HostTerminal.box(project: store.displayName, join: JoinInstructions(url: shareURL ?? localURL, token: guest.token.secret),
                              sharing: sharing, localURL: localURL, agent: agent,
@@ -131,17 +151,36 @@ struct Session {
         }
     }
 
-    private func register(_ claude: ClaudeCode?, localURL: String, hostToken: String) -> String {
+    private func register(_ claude: ClaudeCode?, sessionFile: String) -> String {
         guard let claude else {
             return "Claude Code not found; any MCP client works (URL and host token: .git/letswork/session.json)."
         }
+        let executable = StableExecutable.resolve()
         do {
-            try claude.registerHost(url: localURL, token: hostToken)
+            try claude.registerHost(proxy: [executable.path, "proxy"], sessionFile: sessionFile)
         } catch {
             return "could not register with Claude Code: \(error)"
         }
-        if !command.noLaunch && claude.launchInNewTerminal() { return "Claude Code opened in a new window (MCP server letswork-host)." }
-        return "registered with Claude Code as letswork-host; run `claude` in this folder in another terminal."
+        let channels = command.channels ? ClaudeCode.channelArguments(server: ClaudeCode.hostServerName) : []
+        let how = command.channels ? " with channels (events arrive in the session)" : ""
+        if !command.noLaunch && claude.launchInNewTerminal(arguments: channels) {
+            return "Claude Code opened in a new window\(how) (MCP server \(ClaudeCode.hostServerName))."
+        }
+        return "registered with Claude Code as \(ClaudeCode.hostServerName); run `\((["claude"] + channels).joined(separator: " "))` in this folder in another terminal."
+    }
+
+    /// A guest's arrival or departure, as the host's agent hears of it.
+    static func tellHost(_ event: ConnectionEvent, _ collaboration: Collaboration) {
+        switch event {
+        case .connected(let session) where !session.principal.role.isHost:
+            collaboration.tellHost(.guestConnected, guest: session.principal.displayName, id: session.principal.id)
+        case .disconnected(let session, _) where !session.principal.role.isHost:
+            collaboration.tellHost(.guestLeft, guest: session.principal.displayName, id: session.principal.id)
+        case .statelessClient(let principal, _, _) where !principal.role.isHost:
+            collaboration.tellHost(.guestConnected, guest: principal.displayName, id: principal.id)
+        default:
+            break
+        }
     }
 
     static func role(_ role: Role) -> Caller.Role {

@@ -1,0 +1,146 @@
+import Foundation
+import LetsworkProtocol
+import LetsworkReview
+import Synchronization
+
+/// Turns what happens to changes into events, from one source whoever acted: the ledger in git.
+/// An agent's tool call, `letswork approve` in another terminal and the review page all end in a
+/// new ledger commit, so comparing the ledger before and after tells every proposal, revision,
+/// conflict and decision once. The same pass notices the host editing a file of a pending change
+/// (by its size, time and inode) and locks that lapsed.
+///
+/// It runs on the store's queue when kicked (after each of this process's own operations) and
+/// once a second otherwise (for other processes' decisions). The ledger commit it last turned
+/// into events is journaled, so a resumed session tells what was decided while it was down.
+final class ChangeWatch: Sendable {
+    struct FileStamp: Equatable {
+        var size: Int64
+        var modified: Int64
+        var inode: UInt64
+        var exists: Bool
+    }
+
+    struct State {
+        var view: LedgerView?
+        /// Per pending change, its files' stamps in the host's working tree when last looked at.
+        var stamps: [String: [String: FileStamp]] = [:]
+        var running = false
+        var stopped = false
+        /// This process changed the ledger or a file since the last pass began.
+        var dirty = false
+    }
+
+    let state = Mutex(State())
+    let wake = WakeSignal()
+    static let interval = Duration.seconds(1)
+}
+
+extension Collaboration {
+    /// Starts the watch loop unless it runs: it then lives as long as this collaboration, or
+    /// until ``stopWatching()``.
+    public func startWatching() {
+        let start = watch.state.withLock { state -> Bool in
+            guard !state.running, !state.stopped else { return false }
+            state.running = true
+            return true
+        }
+        guard start else { return }
+        Task { [weak self] in
+            while let self, !self.watch.state.withLock({ $0.stopped }) {
+                await self.checkForEvents()
+                let wake = self.watch.wake
+                await wake.wait(upTo: ChangeWatch.interval)
+            }
+        }
+    }
+
+    /// Ends the watch loop (at shutdown).
+    public func stopWatching() {
+        watch.state.withLock { $0.stopped = true }
+        watch.wake.signal()
+    }
+
+    /// Asks the watch to look now: called after this process changed the ledger or a file.
+    func kickWatch() {
+        watch.state.withLock { $0.dirty = true }
+        startWatching()
+        watch.wake.signal()
+    }
+
+    /// Runs a pass first if this process changed something the watch has not looked at yet, so
+    /// a result that follows a proposal or decision announces it (deterministically, not after
+    /// the watch's next turn).
+    func catchUpWithOwnChanges() async {
+        if watch.state.withLock({ $0.dirty }) { await checkForEvents() }
+    }
+
+    /// One pass: the ledger's news, host edits of pending files and lapsed locks, posted. The
+    /// events are posted on the store's queue, inside the pass: whoever reads after a later pass
+    /// (get_notifications, letswork://events) finds them, whichever task ran this one.
+    func checkForEvents() async {
+        watch.state.withLock { $0.dirty = false }
+        let guests = await hooks.participants().map(\.id).filter { $0 != "host" }
+        do {
+            try await store.serial.run { [self] store in
+                var posts = try ledgerNews(store) + hostEdits(store)
+                for lock in locks.takeExpired() {
+                    let meta = ["path": lock.path, "holder": lock.holderName]
+                    posts.append((EventDraft(.lockExpired, "Your lock on \(lock.path) expired after \(locks.timeout / 60) minutes without a call from you; lock it again before editing it.", meta: meta), [lock.holderID]))
+                    if lock.holderID != "host" {
+                        posts.append((EventDraft(.lockExpired, "\(lock.holderName)'s lock on \(lock.path) expired.", meta: meta), ["host"]))
+                    }
+                }
+                let now = clock()
+                for (draft, recipients) in posts {
+                    let resolved = recipients.flatMap { $0 == Self.otherGuests ? guests.filter { $0 != draft.meta["author_id"] } : [$0] }
+                    events.post(draft, to: resolved, time: now)
+                }
+            }
+        } catch {
+            logger.warning("could not read the ledger for events", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Stands for "every guest but the change's author" in a recipient list.
+    static let otherGuests = "*guests"
+
+    /// What changed in the ledger since the last pass (nothing on the first pass of a fresh
+    /// session: the ledger as found is the baseline).
+    private func ledgerNews(_ store: ChangeStore) throws -> [(EventDraft, [String])] {
+        let tip = try store.ledgerTip()
+        let previous = watch.state.withLock { $0.view }
+        if let previous, previous.tip == tip { return [] }
+        let current = try store.ledgerView()
+        let baseline: LedgerView? = try previous ?? events.rememberedLedger.flatMap { try store.ledgerView(at: $0) }
+        watch.state.withLock { $0.view = current }
+        if let tip = current.tip { events.rememberLedger(tip) }
+        guard let baseline else { return [] }
+        return try EventWording.news(from: baseline, to: current, store: store, hostName: store.host.name)
+    }
+
+    /// Events for pending changes whose files the host changed since the last pass.
+    private func hostEdits(_ store: ChangeStore) throws -> [(EventDraft, [String])] {
+        guard let pending = watch.state.withLock({ $0.view?.pending }) else { return [] }
+        var news: [(EventDraft, [String])] = []
+        var stamps: [String: [String: ChangeWatch.FileStamp]] = [:]
+        let known = watch.state.withLock { $0.stamps }
+        for record in pending {
+            var now: [String: ChangeWatch.FileStamp] = [:]
+            for path in record.paths { now[path] = Self.stamp(store.root + path) }
+            stamps[record.id] = now
+            guard let before = known[record.id] else { continue }
+            let edited = record.paths.filter { before[$0] != nil && before[$0] != now[$0] }
+            guard !edited.isEmpty, let change = try store.pendingChange(record.id) else { continue }
+            news.append((EventWording.hostEdited(change, files: edited), [record.proposer.id]))
+        }
+        watch.state.withLock { $0.stamps = stamps }
+        return news
+    }
+
+    private static func stamp(_ path: String) -> ChangeWatch.FileStamp {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .init(size: 0, modified: 0, inode: 0, exists: false) }
+        return .init(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                     inode: UInt64(info.st_ino), exists: true)
+    }
+}
