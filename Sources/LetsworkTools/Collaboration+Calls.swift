@@ -19,6 +19,12 @@ extension Collaboration {
         locks.touch(caller.id)
         hooks.feed(FeedEvent(kind: .call, message: "\(self.name(of: caller)) called \(name)"))
         let arguments = Arguments(tool: name, arguments)
+        return await ChangeWatch.$kickedByThisCall.withValue(ChangeWatch.CallMark()) {
+            await run(entry, name, arguments, as: caller)
+        }
+    }
+
+    private func run(_ entry: ToolEntry, _ name: String, _ arguments: Arguments, as caller: Caller) async -> ToolResult {
         do {
             let output = try await PageBudget.$bytes.withValue(entry.pages.budget) {
                 try await entry.run(self, arguments, caller)

@@ -35,6 +35,9 @@ struct EndToEndTests {
             // bytes (a decode and re-encode would change escapes, spacing or number spelling).
             var direct = DirectClient(url: host.url, token: host.guestToken)
             try await direct.initialize()
+            // The approval is news for the guest, and the next result would end with it: read it
+            // first, so the two answers below are the same call's.
+            _ = try await client.tool(9, "get_notifications")
             for (id, call) in [
                 (10, #"{"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"read_file","arguments":{"path":"missing.txt"}}}"#),
                 (11, #"{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"read_file","arguments":{"path":"README.md"}}}"#),

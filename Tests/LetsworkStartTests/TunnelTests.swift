@@ -29,10 +29,12 @@ struct TunnelTests {
             #expect(!arguments.contains { $0.contains(state.hostToken) || $0.contains(state.guestToken) })
             #expect(!scratch.fakeCalls.contains { $0.first == "cloudflared:env" })
 
-            // The host's own agent stays on loopback.
+            // The host's own agent stays on loopback: its proxy takes the URL from the state file,
+            // which names the loopback URL, never the tunnel's.
             let add = try #require(scratch.fakeCalls.last { $0.starts(with: ["claude", "mcp", "add"]) })
-            #expect(add.contains(state.localURL))
+            #expect(add.contains { $0.hasPrefix("LETSWORK_TOKEN_FILE=") && $0.hasSuffix("/.git/letswork/session.json") }, "\(add)")
             #expect(!add.contains { $0.contains("trycloudflare") })
+            #expect(state.localURL.hasPrefix("http://127.0.0.1:"))
 
             // DNS-rebinding defence: the tunnel's hostname and loopback are served, another host is not.
             let token = state.guestToken

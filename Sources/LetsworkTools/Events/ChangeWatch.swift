@@ -33,6 +33,13 @@ final class ChangeWatch: Sendable {
     let state = Mutex(State())
     let wake = WakeSignal()
     static let interval = Duration.seconds(1)
+
+    /// Set for the length of one tool call: whether it changed the ledger or a file.
+    @TaskLocal static var kickedByThisCall: CallMark?
+
+    final class CallMark: Sendable {
+        let kicked = Mutex(false)
+    }
 }
 
 extension Collaboration {
@@ -63,14 +70,17 @@ extension Collaboration {
     /// Asks the watch to look now: called after this process changed the ledger or a file.
     func kickWatch() {
         watch.state.withLock { $0.dirty = true }
+        ChangeWatch.kickedByThisCall?.kicked.withLock { $0 = true }
         startWatching()
         watch.wake.signal()
     }
 
     /// Runs a pass first if this process changed something the watch has not looked at yet, so
     /// a result that follows a proposal or decision announces it (deterministically, not after
-    /// the watch's next turn).
+    /// the watch's next turn). Not for the call that made the change: its own result has nothing
+    /// to announce from it, and the watch's loop takes the pass off its answer's path.
     func catchUpWithOwnChanges() async {
+        if ChangeWatch.kickedByThisCall?.kicked.withLock({ $0 }) == true { return }
         if watch.state.withLock({ $0.dirty }) { await checkForEvents() }
     }
 
