@@ -83,7 +83,8 @@ public final class EventPump: Sendable {
             let healthy = state.withLock { state in
                 state.streamAlive.map { ContinuousClock.now - $0 < Self.quietLimit } ?? false
             }
-            let wait = failures > 0 ? min(Self.pollInterval * (1 << min(failures, 3)), .seconds(16))
+            // A host that is down is asked again soon, but not in a tight loop.
+            let wait = failures > 0 ? min(Self.pollInterval * (1 << min(failures, 2)), .seconds(8))
                 : healthy ? Self.safetyInterval : Self.pollInterval
             await wake.wait(upTo: wait)
         }
@@ -166,7 +167,7 @@ public final class EventPump: Sendable {
                 }
                 if reply.head.status != 200 {
                     logger.debug("the host offers no subscriptions/listen stream (HTTP \(reply.head.status)); reading every \(Self.pollInterval)")
-                    backoff = .seconds(60)
+                    backoff = .seconds(30)
                 }
             } catch {
                 if stopped { return }
@@ -176,7 +177,7 @@ public final class EventPump: Sendable {
             wake.signal()
             if ContinuousClock.now - opened > .seconds(30) { backoff = .seconds(1) }
             try? await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(60))
+            backoff = min(backoff * 2, .seconds(10))
         }
     }
 
