@@ -15,7 +15,6 @@ Usage: python3 bench/proxy_bench.py LETSWORK_BINARY [OUT] [CALLS]
 import http.client
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_bench import remove_scratch  # noqa: E402
+from server_bench import remove_scratch, stop_host, write_table  # noqa: E402
 
 INIT = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
         "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
@@ -232,17 +231,9 @@ def main():
         rows.append(f"| `letswork proxy` peak RSS after all of the above (MB) | {r['proxy_peak_rss_mb']:.1f} | |")
         if "letswork_proxy_peak_rss_mb" in r:
             rows.append(f"| `letswork-proxy` peak RSS after ten 1 MB writes (MB) | {r['letswork_proxy_peak_rss_mb']:.1f} | |")
-        text = "\n".join(rows) + "\n"
-        with open(os.path.join(out, "proxy.md"), "w") as f:
-            f.write(text)
-        print(text)
+        write_table(out, "proxy.md", rows)
     finally:
-        if host is not None:
-            host.send_signal(signal.SIGTERM)
-            try:
-                host.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                host.kill()
+        stop_host(host)
         remove_scratch(repo)
 
 

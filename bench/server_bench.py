@@ -31,6 +31,25 @@ def remove_scratch(path):
         shutil.rmtree(path, ignore_errors=True)
 
 
+def stop_host(host):
+    """Ends a `letswork start` the way Ctrl+C does, and kills it if it takes more than 10 s."""
+    if host is None:
+        return
+    host.send_signal(signal.SIGTERM)
+    try:
+        host.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        host.kill()
+
+
+def write_table(out, name, rows):
+    """Writes the markdown table `rows` to out/name and prints it."""
+    text = "\n".join(rows) + "\n"
+    with open(os.path.join(out, name), "w") as f:
+        f.write(text)
+    print(text)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -10,8 +10,9 @@ import Synchronization
 /// (by its size, time and inode) and locks that lapsed.
 ///
 /// It runs on the store's queue when kicked (after each of this process's own operations) and
-/// once a second otherwise (for other processes' decisions). The ledger commit it last turned
-/// into events is journaled, so a resumed session tells what was decided while it was down.
+/// four times a second otherwise, for other processes' decisions (a ref read when nothing
+/// changed). The ledger commit it last turned into events is journaled, so a resumed session
+/// tells what was decided while it was down.
 final class ChangeWatch: Sendable {
     struct FileStamp: Equatable {
         var size: Int64
@@ -32,7 +33,7 @@ final class ChangeWatch: Sendable {
 
     let state = Mutex(State())
     let wake = WakeSignal()
-    static let interval = Duration.seconds(1)
+    static let interval = Duration.milliseconds(250)
 
     /// Set for the length of one tool call: whether it changed the ledger or a file.
     @TaskLocal static var kickedByThisCall: CallMark?
