@@ -92,6 +92,10 @@ struct ChannelTests {
             }
             checkOnceInOrder(pair.host, "host")
             checkOnceInOrder(pair.guest, "guest")
+            // The host's terminal feed shows what each agent was told.
+            let fed = try await eventuallyTrue { pair.server.output.contains("📣 → bob: The host approved your change \(changeID)") }
+            #expect(fed, "the feed names the guest and what it was told:\n\(pair.server.output)")
+            #expect(pair.server.output.contains("bob proposed change \(changeID)"), "\(pair.server.output)")
         }
     }
 
