@@ -12,6 +12,11 @@ public struct ProxyConfiguration: Sendable {
     public var retryWindow: Duration = .seconds(4)
     /// At stdin EOF, how long answers still in flight may take to arrive.
     public var drainTimeout: Duration = .seconds(3)
+    /// How long a request may wait for its answer before the proxy checks that the host is still
+    /// reachable (a ping on a connection of its own).
+    public var livenessAfter: Duration = .seconds(5)
+    /// How long that ping may take; one without an answer in this time gives the request up.
+    public var probeTimeout: Duration = .seconds(3)
     /// Where the id of the last event delivered to the agent is kept across restarts (nil: in
     /// memory only, so a restarted proxy delivers again what is still kept on the host).
     public var cursorFile: String?

@@ -76,6 +76,20 @@ final class ApprovalLock: @unchecked Sendable {
         return true
     }
 
+    /// Runs `body` while no approval can touch the working tree — a shared hold on the lock,
+    /// which every approval's exclusive one waits for — unless one is under way or interrupted
+    /// (then nil, at once). A watcher comparing the working tree with the pending changes uses
+    /// it, so a file an approval is writing is never taken for the host's edit.
+    func whileIdle<T>(_ body: () throws -> T) throws -> T? {
+        let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return try body() }  // no letswork folder: no approval either
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else { return nil }
+        defer { flock(descriptor, LOCK_UN) }
+        guard Self.decode(readAll(descriptor)) == nil else { return nil }
+        return try body()
+    }
+
     /// Marks this store's journal done and lets go of the lock.
     func release() {
         guard held >= 0 else { return }

@@ -47,6 +47,17 @@ extension ChangeStore {
         }
     }
 
+    /// Runs `body` while no approval can write the working tree, and only if the ledger is still
+    /// at `tip` (so the pending changes `body` compares the files with are the current ones);
+    /// nil, at once, when an approval is under way or the ledger moved.
+    /// - Throws: whatever `body` throws, or ``ReviewError`` when git cannot be read.
+    public func whileNoApproval<T>(atLedger tip: String?, _ body: () throws -> T) throws -> T? {
+        try approvalLock.whileIdle {
+            guard try ledgerTip() == tip else { return nil }
+            return try body()
+        } ?? nil
+    }
+
     /// One pending change with its diff and whether it applies to the working tree now, or nil
     /// when it is no longer pending.
     /// - Throws: ``ReviewError`` when git cannot be read.

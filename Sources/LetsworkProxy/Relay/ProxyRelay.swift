@@ -118,7 +118,7 @@ public final class ProxyRelay: Sendable {
             let keepAnswer = peek.method == "initialize"
             let declaresCapabilities = peek.method == "initialize" || peek.method == "server/discover"
             do {
-                reply = try await exchange.post(message, session: snapshot, mirroring: peek) { [output] message in
+                reply = try await postWatched(message, session: snapshot, mirroring: peek) { [output] message in
                     // The response itself, not a notification sent before it on an SSE stream.
                     let isAnswer = declaresCapabilities && message.withUnsafeBytes({ MessagePeek($0) }).map { $0.method == nil && $0.id != nil } == true
                     if keepAnswer && isAnswer { answer.withLock { $0 = message } }
@@ -132,6 +132,8 @@ public final class ProxyRelay: Sendable {
                     continue
                 }
                 return .failed(failure(error))
+            } catch let cut as LinkCut {
+                return .failed(failure(cut))
             } catch {
                 return .failed("host unreachable at \(configuration.url): \(error); ask the host whether the session is still running")
             }

@@ -131,7 +131,13 @@ extension Collaboration {
 
     /// Events for pending changes whose files the host changed since the last pass.
     private func hostEdits(_ store: ChangeStore) throws -> [(EventDraft, [String])] {
-        guard let pending = watch.state.withLock({ $0.view?.pending }) else { return [] }
+        guard let view = watch.state.withLock({ $0.view }) else { return [] }
+        // An approval writes files before its ledger commit: while one runs, or once the ledger
+        // moved past this pass's view, the files are not compared (the next pass does it).
+        return try store.whileNoApproval(atLedger: view.tip) { try hostEdits(store, pending: view.pending) } ?? []
+    }
+
+    private func hostEdits(_ store: ChangeStore, pending: [ChangeRecord]) throws -> [(EventDraft, [String])] {
         var news: [(EventDraft, [String])] = []
         var stamps: [String: [String: ChangeWatch.FileStamp]] = [:]
         let known = watch.state.withLock { $0.stamps }
