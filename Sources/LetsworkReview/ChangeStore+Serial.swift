@@ -18,10 +18,19 @@ extension ChangeStore {
             }
         }
 
-        /// ``ChangeStore/submit(_:by:summary:)`` off the cooperative pool.
+        /// Work to do on the store's queue right after an operation succeeds, in the same turn
+        /// (what follows it on the queue waits for it): telling everyone the operation concerns.
+        public typealias FollowUp = @Sendable (ChangeStore) -> Void
+
+        /// ``ChangeStore/submit(_:by:summary:)`` off the cooperative pool, then `followUp`.
         /// - Throws: ``ReviewError`` as the synchronous call does.
-        public func submit(_ operations: [FileOperation], by proposer: Person, summary: String? = nil) async throws -> SubmitResult {
-            try await run { try $0.submit(operations, by: proposer, summary: summary) }
+        public func submit(_ operations: [FileOperation], by proposer: Person, summary: String? = nil,
+                           then followUp: FollowUp? = nil) async throws -> SubmitResult {
+            try await run { store in
+                let result = try store.submit(operations, by: proposer, summary: summary)
+                followUp?(store)
+                return result
+            }
         }
 
         /// ``ChangeStore/approve(_:by:force:commitToBranch:)`` off the cooperative pool. While
@@ -29,11 +38,13 @@ extension ChangeStore {
         /// the store's lock nor its queue.
         /// - Throws: ``ReviewError`` as the synchronous call does.
         public func approve(_ id: String, by decider: Person? = nil, force: Bool = false,
-                            commitToBranch: Bool = false) async throws -> ApprovalOutcome {
+                            commitToBranch: Bool = false, then followUp: FollowUp? = nil) async throws -> ApprovalOutcome {
             var backoff = ApprovalBackoff()
             while true {
                 let attempt = try await run { store in
-                    try store.withLock { try store.approveOnce(id, by: decider ?? store.host, force: force, commitToBranch: commitToBranch) }
+                    let attempt = try store.withLock { try store.approveOnce(id, by: decider ?? store.host, force: force, commitToBranch: commitToBranch) }
+                    if case .done = attempt { followUp?(store) }
+                    return attempt
                 }
                 switch attempt {
                 case .done(let outcome): return outcome
@@ -45,8 +56,13 @@ extension ChangeStore {
         /// ``ChangeStore/reject(_:by:reason:)`` off the cooperative pool.
         /// - Throws: ``ReviewError`` as the synchronous call does.
         @discardableResult
-        public func reject(_ id: String, by decider: Person? = nil, reason: String? = nil) async throws -> ChangeRecord {
-            try await run { try $0.reject(id, by: decider, reason: reason) }
+        public func reject(_ id: String, by decider: Person? = nil, reason: String? = nil,
+                           then followUp: FollowUp? = nil) async throws -> ChangeRecord {
+            try await run { store in
+                let record = try store.reject(id, by: decider, reason: reason)
+                followUp?(store)
+                return record
+            }
         }
     }
 }

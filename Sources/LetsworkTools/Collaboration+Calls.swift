@@ -19,21 +19,15 @@ extension Collaboration {
         locks.touch(caller.id)
         hooks.feed(FeedEvent(kind: .call, message: "\(self.name(of: caller)) called \(name)"))
         let arguments = Arguments(tool: name, arguments)
-        return await ChangeWatch.$kickedByThisCall.withValue(ChangeWatch.CallMark()) {
-            await run(entry, name, arguments, as: caller)
-        }
-    }
-
-    private func run(_ entry: ToolEntry, _ name: String, _ arguments: Arguments, as caller: Caller) async -> ToolResult {
         do {
             let output = try await PageBudget.$bytes.withValue(entry.pages.budget) {
                 try await entry.run(self, arguments, caller)
             }
-            return await announcingNews(ToolResult(text: [output.text], structuredContent: output.structured, isError: false), to: caller, after: name)
+            return announcingNews(ToolResult(text: [output.text], structuredContent: output.structured, isError: false), to: caller, after: name)
         } catch let failure as ToolFailure {
-            return await announcingNews(failed(failure.message), to: caller, after: name)
+            return announcingNews(failed(failure.message), to: caller, after: name)
         } catch let error as ReviewError {
-            return await announcingNews(failed(error.description), to: caller, after: name)
+            return announcingNews(failed(error.description), to: caller, after: name)
         } catch {
             logger.error("tool failed", metadata: ["tool": "\(name)", "error": "\(error)"])
             return failed("letswork could not complete \(name): \(error). Tell the host; their terminal shows details.")
@@ -44,9 +38,8 @@ extension Collaboration {
     /// result announced ("[letswork: 2 new — …; details: get_notifications]"), and the same as
     /// `letswork_notifications` in its structured content: an agent learns of a decision or a new
     /// proposal at its next call, whatever its client, without polling.
-    func announcingNews(_ result: ToolResult, to caller: Caller, after tool: String) async -> ToolResult {
+    func announcingNews(_ result: ToolResult, to caller: Caller, after tool: String) -> ToolResult {
         guard tool != "get_notifications" else { return result }
-        await catchUpWithOwnChanges()
         let (fresh, unread) = events.announce(for: caller.id)
         guard let latest = fresh.last else { return result }
         var result = result

@@ -61,7 +61,7 @@ extension Collaboration {
         }
         if caller.isHost {
             try store.writeAsHost(path, content: after)
-            kickWatch()
+            await tellOfOwnChange()
             structured["written"] = true
             return ToolOutput(text: "Edited \(path) on disk (\(wherePlaced)); it is now \(Self.size(after.count)).", structured: .object(structured))
         }
@@ -145,8 +145,7 @@ extension Collaboration {
 
     /// Submits `operations` as `caller`'s change and tells the host.
     func propose(_ operations: [FileOperation], summary: String?, by caller: Caller) async throws -> SubmitResult {
-        let result = try await store.serial.submit(operations, by: person(for: caller), summary: summary)
-        kickWatch()
+        let result = try await store.serial.submit(operations, by: person(for: caller), summary: summary, then: await followUpTelling())
         return result
     }
 

@@ -104,7 +104,7 @@ extension Collaboration {
         try refuseIfLockedByOther(path, caller)
         if caller.isHost {
             try store.writeAsHost(path, content: content)
-            kickWatch()
+            await tellOfOwnChange()
             return ToolOutput(text: "Wrote \(path) (\(Self.size(content.count))).",
                               structured: ["path": .string(path.value), "written": true, "size": .int(content.count)])
         }

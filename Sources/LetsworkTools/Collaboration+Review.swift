@@ -121,13 +121,12 @@ extension Collaboration {
         let id = try changeID(arguments)
         let force = try arguments.bool("force", default: false)
         let commit = try arguments.bool("commit", default: false)
-        switch try await store.serial.approve(id, by: store.host, force: force, commitToBranch: commit) {
+        switch try await store.serial.approve(id, by: store.host, force: force, commitToBranch: commit, then: await followUpTelling()) {
         case .approved(let report):
             for lock in locks.release(paths: report.written + report.deleted, heldBy: report.proposer.id) {
                 hooks.feed(FeedEvent(kind: .lock, message: "🔓 \(lock.holderName)'s lock on \(lock.path) released with the decision"))
             }
             let merged = report.merged.isEmpty ? "" : " (merged with your edits in \(report.merged.joined(separator: ", ")))"
-            kickWatch()
             hooks.feed(FeedEvent(kind: .decision, message: "✅ approved \(id) from \(report.proposer.name)\(merged)"))
             var text = "Approved change \(id) from \(report.proposer.name): wrote \(report.written.count) file(s)"
             if !report.deleted.isEmpty { text += ", deleted \(report.deleted.count)" }
@@ -140,7 +139,6 @@ extension Collaboration {
                 "commit": report.hostCommit.map { .string($0) } ?? .null])
         case .conflicted(_, let conflicts):
             let record = try store.details(of: id).record
-            kickWatch()
             var text = "Change \(id) was NOT approved: it conflicts with your edits, so nothing was written and it stays pending. \(record.proposer.name) has been asked to send a new revision; approve_change with force=true takes their version anyway.\n"
             for conflict in conflicts {
                 text += "\n\(conflict.path): \(conflict.reason)"
@@ -157,9 +155,8 @@ extension Collaboration {
         try requireHost(caller, "reject_change")
         let id = try changeID(arguments)
         let reason = try arguments.optionalString("reason")
-        let record = try await store.serial.reject(id, by: store.host, reason: reason)
+        let record = try await store.serial.reject(id, by: store.host, reason: reason, then: await followUpTelling())
         _ = locks.release(paths: record.paths, heldBy: record.proposer.id)
-        kickWatch()
         hooks.feed(FeedEvent(kind: .decision, message: "❌ rejected \(id) from \(record.proposer.name)" + (record.decision?.reason.map { ": \($0)" } ?? "")))
         return ToolOutput(text: "Rejected change \(id) from \(record.proposer.name). The working tree was not touched.",
                           structured: ["change_id": .string(id), "rejected": true, "reason": record.decision?.reason.map { .string($0) } ?? .null])

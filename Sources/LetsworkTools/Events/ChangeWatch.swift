@@ -9,9 +9,9 @@ import Synchronization
 /// conflict and decision once. The same pass notices the host editing a file of a pending change
 /// (by its size, time and inode) and locks that lapsed.
 ///
-/// It runs on the store's queue when kicked (after each of this process's own operations) and
-/// four times a second otherwise, for other processes' decisions (a ref read when nothing
-/// changed). The ledger commit it last turned into events is journaled, so a resumed session
+/// It runs on the store's queue at the end of each of this process's own operations (in the tool
+/// call that made it) and four times a second otherwise, for other processes' decisions (a ref
+/// read when nothing changed). The ledger commit it last turned into events is journaled, so a resumed session
 /// tells what was decided while it was down.
 final class ChangeWatch: Sendable {
     struct FileStamp: Equatable {
@@ -27,32 +27,25 @@ final class ChangeWatch: Sendable {
         var stamps: [String: [String: FileStamp]] = [:]
         var running = false
         var stopped = false
-        /// This process changed the ledger or a file since the last pass began.
-        var dirty = false
     }
 
     let state = Mutex(State())
     let wake = WakeSignal()
     static let interval = Duration.milliseconds(250)
-
-    /// Set for the length of one tool call: whether it changed the ledger or a file.
-    @TaskLocal static var kickedByThisCall: CallMark?
-
-    final class CallMark: Sendable {
-        let kicked = Mutex(false)
-    }
 }
 
 extension Collaboration {
     /// Starts the watch loop unless it runs: it then lives as long as this collaboration, or
     /// until ``stopWatching()``.
-    public func startWatching() {
+    /// - Returns: Whether this call started it.
+    @discardableResult
+    public func startWatching() -> Bool {
         let start = watch.state.withLock { state -> Bool in
             guard !state.running, !state.stopped else { return false }
             state.running = true
             return true
         }
-        guard start else { return }
+        guard start else { return false }
         Task { [weak self] in
             while let self, !self.watch.state.withLock({ $0.stopped }) {
                 await self.checkForEvents()
@@ -60,6 +53,7 @@ extension Collaboration {
                 await wake.wait(upTo: ChangeWatch.interval)
             }
         }
+        return true
     }
 
     /// Ends the watch loop (at shutdown).
@@ -68,44 +62,49 @@ extension Collaboration {
         watch.wake.signal()
     }
 
-    /// Asks the watch to look now: called after this process changed the ledger or a file.
-    func kickWatch() {
-        watch.state.withLock { $0.dirty = true }
-        ChangeWatch.kickedByThisCall?.kicked.withLock { $0 = true }
+    /// Runs a pass now, after this process wrote a file outside the store's queue (the host's
+    /// own write_file and edit_file).
+    func tellOfOwnChange() async {
         startWatching()
-        watch.wake.signal()
+        await checkForEvents()
     }
 
-    /// Runs a pass first if this process changed something the watch has not looked at yet, so
-    /// a result that follows a proposal or decision announces it (deterministically, not after
-    /// the watch's next turn). Not for the call that made the change: its own result has nothing
-    /// to announce from it, and the watch's loop takes the pass off its answer's path.
-    func catchUpWithOwnChanges() async {
-        if ChangeWatch.kickedByThisCall?.kicked.withLock({ $0 }) == true { return }
-        if watch.state.withLock({ $0.dirty }) { await checkForEvents() }
+    /// A pass to run on the store's queue in the same turn as an operation of this process (see
+    /// ``ChangeStore/SerialCalls/FollowUp``): by the time the tool call that made the change
+    /// answers, everyone it concerns has the event, and the pass does not wait behind the other
+    /// operations queued meanwhile. Other calls never wait for a pass.
+    func followUpTelling() async -> ChangeStore.SerialCalls.FollowUp {
+        startWatching()
+        let guests = await guestIDs()
+        return { [self] store in pass(store, guests: guests) }
     }
 
-    /// One pass: the ledger's news, host edits of pending files and lapsed locks, posted. The
-    /// events are posted on the store's queue, inside the pass: whoever reads after a later pass
-    /// (get_notifications, letswork://events) finds them, whichever task ran this one.
+    /// One pass: the ledger's news, host edits of pending files and lapsed locks, posted on the
+    /// store's queue, inside the pass: whoever reads after a later pass (get_notifications,
+    /// letswork://events) finds them, whichever task ran this one.
     func checkForEvents() async {
-        watch.state.withLock { $0.dirty = false }
-        let guests = await hooks.participants().map(\.id).filter { $0 != "host" }
+        let guests = await guestIDs()
+        _ = try? await store.serial.run { [self] store in pass(store, guests: guests) }
+    }
+
+    private func guestIDs() async -> [String] {
+        await hooks.participants().map(\.id).filter { $0 != "host" }
+    }
+
+    private func pass(_ store: ChangeStore, guests: [String]) {
         do {
-            try await store.serial.run { [self] store in
-                var posts = try ledgerNews(store) + hostEdits(store)
-                for lock in locks.takeExpired() {
-                    let meta = ["path": lock.path, "holder": lock.holderName]
-                    posts.append((EventDraft(.lockExpired, "Your lock on \(lock.path) expired after \(locks.timeout / 60) minutes without a call from you; lock it again before editing it.", meta: meta), [lock.holderID]))
-                    if lock.holderID != "host" {
-                        posts.append((EventDraft(.lockExpired, "\(lock.holderName)'s lock on \(lock.path) expired.", meta: meta), ["host"]))
-                    }
+            var posts = try ledgerNews(store) + hostEdits(store)
+            for lock in locks.takeExpired() {
+                let meta = ["path": lock.path, "holder": lock.holderName]
+                posts.append((EventDraft(.lockExpired, "Your lock on \(lock.path) expired after \(locks.timeout / 60) minutes without a call from you; lock it again before editing it.", meta: meta), [lock.holderID]))
+                if lock.holderID != "host" {
+                    posts.append((EventDraft(.lockExpired, "\(lock.holderName)'s lock on \(lock.path) expired.", meta: meta), ["host"]))
                 }
-                let now = clock()
-                for (draft, recipients) in posts {
-                    let resolved = recipients.flatMap { $0 == Self.otherGuests ? guests.filter { $0 != draft.meta["author_id"] } : [$0] }
-                    events.post(draft, to: resolved, time: now)
-                }
+            }
+            let now = clock()
+            for (draft, recipients) in posts {
+                let resolved = recipients.flatMap { $0 == Self.otherGuests ? guests.filter { $0 != draft.meta["author_id"] } : [$0] }
+                events.post(draft, to: resolved, time: now)
             }
         } catch {
             logger.warning("could not read the ledger for events", metadata: ["error": "\(error)"])
