@@ -184,6 +184,29 @@ struct ChannelTests {
         }
     }
 
+    @Test("through a tunnel that buffers long responses (as cloudflared's quick tunnels do): the proxy reads on its own, and loses and repeats nothing")
+    func throughBufferingTunnel() async throws {
+        try await withAgents(files: ["src/app.swift": "let answer = 41\n"], bufferingTunnel: true) { repository, pair in
+            var ids: [String] = []
+            for round in 1...3 {
+                let proposed = try await pair.guest.tool(pair.nextID(), "write_file", ["path": "src/app.swift", "content": "let answer = \(41 + round)\n"])
+                let changeID = try #require((proposed["structuredContent"] as? [String: Any])?["change_id"] as? String, "\(proposed)")
+                let decided = ContinuousClock.now
+                let approval = try await pair.host.tool(pair.nextID(), "approve_change", try await pair.decisionArguments(changeID))
+                #expect(approval["isError"] as? Bool != true, "approve_change: \(approval)")
+                let told = try await pair.guest.waitForChannel { $0.kind == "change.approved" && $0.string("change_id") == changeID }
+                #expect(told != nil, "change.approved for \(changeID) reached the guest through the buffering tunnel")
+                // No stream gets through, so this is the proxy's polling (every 2 s), not a push.
+                #expect(ContinuousClock.now - decided < .seconds(12), "by the proxy's own reads, well before its 30 s safety read")
+                ids.append(changeID)
+            }
+            #expect(repository.read("src/app.swift") == "let answer = 44\n")
+            checkOnceInOrder(pair.host, "host")
+            checkOnceInOrder(pair.guest, "guest")
+            #expect(pair.guest.channelMessages.filter { $0.kind == "change.approved" }.compactMap { $0.string("change_id") } == ids)
+        }
+    }
+
     @Test("a plain HTTP client without channels: the news line ends its next tool result, once; get_notifications lists and marks read")
     func fallbackLine() async throws {
         try await withAgents(files: ["a.txt": "hello\n"]) { _, pair in

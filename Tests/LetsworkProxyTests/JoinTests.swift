@@ -86,17 +86,18 @@ struct JoinTests {
         }
     }
 
-    @Test("--no-launch registers without opening Claude Code; the letswork-proxy executable relays like letswork proxy")
+    @Test("--no-launch registers without opening Claude Code (--channels: with the channels flag); the letswork-proxy executable relays like letswork proxy")
     func noLaunchAndOriginalCommandName() async throws {
         try await TemporaryRepository.withAsync(files: ["README.md": "hello\n"]) { repository in
             let host = try await Host(in: repository.path)
             defer { host.stop() }
             try await Self.withGuest { guest in
-                let joined = try guest.join(["http://127.0.0.1:\(host.port)/mcp", "--token", host.guestToken, "--no-launch"])
+                let joined = try guest.join(["http://127.0.0.1:\(host.port)/mcp", "--token", host.guestToken, "--no-launch", "--channels"])
                 #expect(joined.status == 0, "\(joined.errors)")
                 #expect(guest.calls.contains { $0.starts(with: ["claude", "mcp", "add"]) })
-                #expect(!guest.calls.contains(["claude"]), "Claude Code was opened: \(guest.calls)")
-                #expect(joined.output.contains("claude"), "says how to open it: \(joined.output)")
+                #expect(!guest.calls.contains { $0.first == "claude" && $0.count <= 3 && !$0.contains("mcp") }, "Claude Code was opened: \(guest.calls)")
+                #expect(joined.output.contains("&& claude --dangerously-load-development-channels server:letswork"),
+                        "says how to open it, with channels from the letswork server: \(joined.output)")
 
                 let tokenFile = guest.home + "/config/letswork/tokens/127.0.0.1-\(host.port)"
                 let original = URL(fileURLWithPath: letsworkExecutable).deletingLastPathComponent().appendingPathComponent("letswork-proxy").path

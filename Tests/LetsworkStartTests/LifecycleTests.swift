@@ -9,10 +9,13 @@ struct LifecycleTests {
         try await TemporaryRepository.withAsync { repo in
             let scratch = try Scratch()
             defer { scratch.remove() }
-            let session = try await RunningSession.start(in: repo.path, scratch: scratch)
+            let session = try await RunningSession.start(in: repo.path, ["--tunnel", "none", "--channels"], scratch: scratch)
             defer { session.process.killIfRunning() }
             let state = session.state
 
+            // --channels (with --no-launch, no window to open): the box says how to open Claude
+            // Code with channels from letswork-host.
+            #expect(session.process.output.contains("claude --dangerously-load-development-channels server:letswork-host"), "\(session.process.output)")
             #expect(state.port > 0)
             #expect(state.localURL == "http://127.0.0.1:\(state.port)/mcp")
             #expect(state.publicURL == nil)

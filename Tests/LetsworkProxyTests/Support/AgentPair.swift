@@ -41,12 +41,12 @@ final class AgentPair: @unchecked Sendable {
 /// the guest's (LETSWORK_TOKEN), directly or both through the TLS tunnel stand-in; initializes
 /// both as Claude Code and names the guest bob. Then the guest locks and unlocks a file and the
 /// host's agent must be told: both event paths are up before anything is timed.
-func withAgents(files: [String: String], throughTunnel: Bool = false,
+func withAgents(files: [String: String], throughTunnel: Bool = false, bufferingTunnel: Bool = false,
                 _ body: (TemporaryRepository, AgentPair) async throws -> Void) async throws {
     try await TemporaryRepository.withAsync(files: files) { repository in
         let server = try await Host(in: repository.path)
         defer { server.stop() }
-        let tunnel = throughTunnel ? try TLSTunnel(upstreamPort: server.port) : nil
+        let tunnel = throughTunnel || bufferingTunnel ? try TLSTunnel(upstreamPort: server.port, bufferStreams: bufferingTunnel) : nil
         defer { tunnel?.stop() }
         let reach = tunnel.map { ["--url", $0.url, "--cacert", $0.caCertificate] } ?? ["--url", server.url]
         let hostToken = try TokenFile(token: server.hostToken)

@@ -23,7 +23,10 @@ final class TLSTunnel: @unchecked Sendable {
     ///   only, so the server answers every POST as an SSE stream (as some hosts and gateways do).
     /// - Parameter getStreamMessage: Answer every GET itself with this one SSE message and end
     ///   the stream, standing in for a host that offers a GET stream (letswork's answers 405).
-    init(upstreamPort: Int, eventStreamReplies: Bool = false, getStreamMessage: String? = nil) throws {
+    /// - Parameter bufferStreams: Hold every response until it is complete, whatever it says
+    ///   (`X-Accel-Buffering` ignored), as a cloudflared quick tunnel does with long-lived
+    ///   streams: a notification stream then delivers nothing while it lasts.
+    init(upstreamPort: Int, eventStreamReplies: Bool = false, getStreamMessage: String? = nil, bufferStreams: Bool = false) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("letswork-tls-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
         try Self.makeCertificates(in: folder)
@@ -52,7 +55,7 @@ final class TLSTunnel: @unchecked Sendable {
                         proxy_pass http://127.0.0.1:\(upstreamPort);
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
-                        proxy_buffering off;
+                        \(bufferStreams ? "proxy_buffering on; proxy_ignore_headers X-Accel-Buffering; proxy_buffer_size 64k; proxy_buffers 16 64k; proxy_busy_buffers_size 128k;" : "proxy_buffering off;")
                         proxy_read_timeout 120s;
                         \(eventStreamReplies ? "proxy_set_header Accept \"text/event-stream\";" : "")
                     }
