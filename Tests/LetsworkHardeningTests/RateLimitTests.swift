@@ -30,9 +30,10 @@ struct RateLimitTests {
     func flood() async throws {
         let repo = try TemporaryRepository.make(files: ["README.md": "hello\n"])
         defer { repo.remove() }
-        // A low limit, so the flood needs few requests; one request a second refills slower
-        // than any loop sends, so the outcome does not depend on the machine's speed.
-        let configuration = SessionHTTPServer.Configuration(guestRateLimit: RateLimit(requestsPerSecond: 1, burst: 20))
+        // A low limit, so the flood needs few requests; one request in ten seconds refills
+        // slower than any loop sends (one a second let a loaded CI machine through 41), so the
+        // outcome does not depend on the machine's speed.
+        let configuration = SessionHTTPServer.Configuration(guestRateLimit: RateLimit(requestsPerSecond: 0.1, burst: 20))
         try await InProcessSession.with(repo, configuration: configuration) { session in
             let guest = try await MCPWire.open(session.url, token: session.guestToken)
             let host = try await MCPWire.open(session.url, token: session.hostToken)
@@ -59,7 +60,7 @@ struct RateLimitTests {
             let pending = try repo.log("HEAD..refs/letswork/pending", format: "%(trailers:key=Change-Id,valueonly)").filter { !$0.isEmpty }
             #expect(pending.count == admitted)
             #expect(try repo.git("status", "--porcelain").isEmpty)
-            print("RateLimitTests: 60 guest requests at 1/s, burst 20: \(admitted) admitted, \(limited.count) got 429; \(hostCalls) host calls all answered")
+            print("RateLimitTests: 60 guest requests at 1 per 10 s, burst 20: \(admitted) admitted, \(limited.count) got 429; \(hostCalls) host calls all answered")
         }
     }
 

@@ -74,10 +74,11 @@ struct FaultRelayTests {
             try socket.send([1])
             #expect(socket.receive() == .bytes([1]))
 
-            relay.partition(for: .seconds(2))
+            // Long enough that the checks below run inside it on a loaded machine.
+            relay.partition(for: .seconds(6))
             try socket.send([2])
             #expect(socket.receive() == .failed(EAGAIN), "nothing comes back while partitioned (500 ms waited)")
-            let newcomer = try LoopbackSocket(port: relay.port, timeout: .seconds(5))
+            let newcomer = try LoopbackSocket(port: relay.port, timeout: .seconds(12))
             defer { newcomer.close() }
             try newcomer.send([3])
             try await Task.sleep(for: .milliseconds(200))
