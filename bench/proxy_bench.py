@@ -22,7 +22,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_bench import remove_scratch, stop_host, write_table  # noqa: E402
+from server_bench import remove_scratch, commit_all, start_host, stop_host, write_table  # noqa: E402
 
 INIT = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
         "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
@@ -35,29 +35,7 @@ def make_repository(folder):
         f.write((line * 200)[:10 * 1024])
     with open(os.path.join(folder, "big.txt"), "w") as f:
         f.write((line * 20000)[:1000 * 1000])
-    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="b@x", GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="b@x")
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
-        subprocess.run(["git", "-C", folder] + args, check=True, env=env)
-
-
-def start_host(binary, repo):
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    env["PATH"] = "/usr/bin:/bin"  # no claude, no cloudflared
-    process = subprocess.Popen([binary, "start", "--tunnel", "none", "--port", "0", "--no-launch"], cwd=repo,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    state_path = os.path.join(repo, ".git", "letswork", "session.json")
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with open(state_path) as f:
-                state = json.load(f)
-            if state.get("pid") == process.pid:
-                return process, state
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.02)
-    process.kill()
-    raise SystemExit("letswork start did not come up")
+    commit_all(folder)
 
 
 class Proxy:

@@ -31,6 +31,35 @@ def remove_scratch(path):
         shutil.rmtree(path, ignore_errors=True)
 
 
+def commit_all(folder):
+    """Makes `folder` a git repository whose one commit holds every file in it."""
+    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="b@x", GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="b@x")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
+        subprocess.run(["git", "-C", folder] + args, check=True, env=env)
+
+
+def start_host(binary, repo):
+    """`letswork start` on loopback without Claude Code or cloudflared; returns the process and its
+    state file once that names the process."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["PATH"] = "/usr/bin:/bin"  # no claude, no cloudflared
+    process = subprocess.Popen([binary, "start", "--tunnel", "none", "--port", "0", "--no-launch"], cwd=repo,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
+    state_path = os.path.join(repo, ".git", "letswork", "session.json")
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with open(state_path) as f:
+                state = json.load(f)
+            if state.get("pid") == process.pid:
+                return process, state
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.02)
+    process.kill()
+    raise SystemExit("letswork start did not come up")
+
+
 def stop_host(host):
     """Ends a `letswork start` the way Ctrl+C does, and kills it if it takes more than 10 s."""
     if host is None:

@@ -28,10 +28,7 @@ extension ChangeStore {
     /// - Throws: ``ReviewError`` when git cannot be read.
     public func pendingChanges(withStatus: Bool = false) throws -> [PendingChange] {
         try withLock {
-            try ledger.read().state.pending.map { record in
-                PendingChange(record: record, files: try diff(of: record),
-                              status: withStatus ? try plan(record, force: false).status : nil)
-            }
+            try ledger.read().state.pending.map { try pendingChange(record: $0, withStatus: withStatus) }
         }
     }
 
@@ -91,6 +88,11 @@ extension ChangeStore {
             records.sort { ($0.decision?.at ?? 0, $0.decision?.record ?? "") > ($1.decision?.at ?? 0, $1.decision?.record ?? "") }
             return Array(records.prefix(limit))
         }
+    }
+
+    /// `record` with its diff and, if asked, whether it applies now (the caller holds the lock).
+    func pendingChange(record: ChangeRecord, withStatus: Bool) throws -> PendingChange {
+        PendingChange(record: record, files: try diff(of: record), status: withStatus ? try plan(record, force: false).status : nil)
     }
 
     func diff(of record: ChangeRecord) throws -> [FileDiff] {

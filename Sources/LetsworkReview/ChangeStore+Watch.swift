@@ -64,7 +64,7 @@ extension ChangeStore {
     public func pendingChange(_ id: String) throws -> PendingChange? {
         try withLock {
             guard let record = try ledger.read().state.pending.first(where: { $0.id == id }) else { return nil }
-            return PendingChange(record: record, files: try diff(of: record), status: try plan(record, force: false).status)
+            return try pendingChange(record: record, withStatus: true)
         }
     }
 }

@@ -28,7 +28,7 @@ public struct ParticipantService: MCPService {
     public var resources: [ResourceDescription] { [EventFeed.resource] }
 
     public func readResource(_ uri: String) async throws(RPCError) -> [ResourceContents] {
-        try await collaboration.readEvents(uri, for: caller)
+        try collaboration.readEvents(uri, for: caller)
     }
 
     public func updates(of uri: String) -> AsyncStream<Void>? {

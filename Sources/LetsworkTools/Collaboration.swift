@@ -39,7 +39,7 @@ public final class Collaboration: Sendable {
 
     /// What the session reports to the host's terminal, as it happens.
     public struct FeedEvent: Sendable {
-        public enum Kind: String, Sendable { case submission, decision, lock, rename, call, told, delivery }
+        public enum Kind: String, Sendable { case submission, decision, lock, rename, call, delivery }
         public let kind: Kind
         public let message: String
     }
@@ -98,14 +98,9 @@ public final class Collaboration: Sendable {
         events.post(draft, to: recipients, time: clock())
     }
 
-    /// Tells the host a guest connected, left or was renamed (the server sees connections; the
-    /// tools do not).
-    public func tellHost(_ kind: SessionEvent.Kind, guest name: String, id: String) {
-        let text = switch kind {
-        case .guestConnected: "\(name) joined the session."
-        case .guestLeft: "\(name) left the session."
-        default: "\(name) is here."
-        }
-        notify(EventDraft(kind, text, meta: ["guest": name, "guest_id": id]), to: ["host"])
+    /// Tells the host a guest joined or left (the server sees connections; the tools do not).
+    public func tellHost(guest name: String, id: String, joined: Bool) {
+        notify(EventDraft(joined ? .guestConnected : .guestLeft, "\(name) \(joined ? "joined" : "left") the session.",
+                          meta: ["guest": name, "guest_id": id]), to: ["host"])
     }
 }

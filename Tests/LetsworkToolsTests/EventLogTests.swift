@@ -120,14 +120,20 @@ struct ChangeEventTests {
             #expect(proposed["text"]?.stringValue == "guest proposed change \(id): a.txt (+2 −1), applies cleanly — review with get_pending_changes")
             #expect(proposed["meta"]?["change_id"]?.stringValue == id && proposed["meta"]?["author"]?.stringValue == "guest")
 
-            // Another process — `letswork reject` in a terminal — works on its own store.
+            // Another process — `letswork reject` in a terminal — works on its own store; the
+            // watch reads the ledger's ref four times a second.
             let other = try ChangeStore.open(containing: harness.repo.path)
             _ = try other.reject(id, reason: "keep two lowercase")
-            let guestEvents = try await Self.events(harness, for: guestCaller)
+            var guestEvents: [JSONValue] = []
+            for _ in 0..<200 where !guestEvents.contains(where: { $0["kind"]?.stringValue == "change.rejected" }) {
+                try await Task.sleep(for: .milliseconds(50))
+                guestEvents = try await Self.events(harness, for: guestCaller)
+            }
             let rejected = try #require(guestEvents.last, "\(guestEvents)")
             #expect(rejected["kind"]?.stringValue == "change.rejected")
             #expect(rejected["text"]?.stringValue?.contains("keep two lowercase") == true)
             #expect(rejected["meta"]?["reason"]?.stringValue == "keep two lowercase" && rejected["meta"]?["state"]?.stringValue == "rejected")
+            try await Task.sleep(for: .milliseconds(600))
             #expect(try await Self.events(harness, for: guestCaller).count == guestEvents.count, "told once")
         }
     }
@@ -137,7 +143,6 @@ struct ChangeEventTests {
         try await ToolHarness.with(files: ["a.txt": "one\ntwo\nthree\n"]) { harness in
             let proposal = try await harness.call("write_file", ["path": "a.txt", "content": "one\nTWO guest\nthree\n"], as: guestCaller)
             let id = try #require(proposal.structured?.objectValue?["change_id"]?.stringValue)
-            _ = try await Self.events(harness, for: guestCaller)  // the watch's first look at the file
             try await harness.call("write_file", ["path": "a.txt", "content": "one\nTWO host\nthree\n"], as: hostCaller)
             let events = try await Self.events(harness, for: guestCaller)
             let edited = try #require(events.first { $0["kind"]?.stringValue == "change.host_edited" }, "\(events)")

@@ -203,19 +203,11 @@ public final class EventPump: Sendable {
 
     // MARK: - Requests of the pump's own
 
-    /// A 2026-07-28 request from the proxy itself (its id never collides with the agent's: the
-    /// pump's requests have their own HTTP exchanges and are never relayed).
     private func request(_ method: String, _ params: [String: JSONValue]) -> (data: Data, peek: MessagePeek) {
         let number = state.withLock { state -> Int in
             state.requests += 1
             return state.requests
         }
-        var params = params
-        params["_meta"] = [MetaKey.protocolVersion: .string(ProtocolVersion.latestModern),
-                           MetaKey.clientInfo: ["name": .string(Self.clientName), "version": "1"],
-                           MetaKey.clientCapabilities: [:]]
-        let data = JSONWriter.data(["jsonrpc": "2.0", "id": .string("letswork-events-\(number)"), "method": .string(method),
-                                    "params": .object(params)])
-        return (data, MessagePeek(data) ?? MessagePeek(method: method, id: nil))
+        return OwnRequest.make(id: "letswork-events-\(number)", method: method, params: params)
     }
 }

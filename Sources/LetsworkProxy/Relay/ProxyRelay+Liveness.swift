@@ -40,25 +40,12 @@ extension ProxyRelay {
 
     /// Whether the host answers a 2026-07-28 `ping` within the probe timeout.
     private func hostAnswersPing() async -> Bool {
-        let ping = JSONWriter.data([
-            "jsonrpc": "2.0", "id": "letswork-probe", "method": "ping",
-            "params": ["_meta": [MetaKey.protocolVersion: .string(ProtocolVersion.latestModern),
-                                 MetaKey.clientInfo: ["name": .string(EventPump.clientName), "version": "1"],
-                                 MetaKey.clientCapabilities: [:]]],
-        ])
-        let peek = MessagePeek(ping) ?? MessagePeek(method: "ping", id: nil)
-        let reply = try? await exchange.post(ping, session: .init(), mirroring: peek, timeout: configuration.probeTimeout) { _ in }
+        let ping = OwnRequest.make(id: "letswork-probe", method: "ping")
+        let reply = try? await exchange.post(ping.data, session: .init(), mirroring: ping.peek, timeout: configuration.probeTimeout) { _ in }
         return reply != nil
     }
 
     func failure(_ cut: LinkCut) -> String {
-        "host unreachable at \(configuration.url): no answer for \(Int(cut.waited.seconds)) s, and the host does not answer a ping either (the link seems cut); the request may or may not have been carried out, so check (for example with my_pending_changes) before repeating it; ask the host whether the session is still running"
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
+        "host unreachable at \(configuration.url): no answer for \(cut.waited.milliseconds / 1000) s, and the host does not answer a ping either (the link seems cut); the request may or may not have been carried out, so check (for example with my_pending_changes) before repeating it; ask the host whether the session is still running"
     }
 }

@@ -11,7 +11,7 @@ public enum TokenSource {
     /// - Throws: ``ProxyError`` when no source is set, the file cannot be read, is readable by
     ///   group or others, or holds something that is not a token.
     public static func resolve(tokenFile: String?, environment: [String: String]) throws -> String {
-        if let file = tokenFile ?? environment["LETSWORK_TOKEN_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let file = file(tokenFile: tokenFile, environment: environment) {
             return try read(file: file)
         }
         if let token = environment["LETSWORK_TOKEN"], !token.isEmpty {
@@ -32,22 +32,21 @@ public enum TokenSource {
     /// and port.
     public static func session(file: String) throws -> (token: String, url: String)? {
         guard file.hasSuffix(".json") else { return nil }
-        _ = try read(file: file, raw: true)
-        guard let data = FileManager.default.contents(atPath: file),
-              let object = JSONReader.parse(data)?.objectValue,
+        guard let object = JSONReader.parse(Data(try contents(of: file).utf8))?.objectValue,
               let token = object["hostToken"]?.stringValue, let url = object["localURL"]?.stringValue else {
             throw ProxyError("\(file) is not a letswork session file (no hostToken and localURL); is the session running? Start it with `letswork start`")
         }
         return (try validated(token, from: file), url)
     }
 
-    /// The token in `file`, which only its owner may read (like ssh's private keys).
+    /// The token in `file` (or the host token of a session file).
     public static func read(file: String) throws -> String {
         if let session = try session(file: file) { return session.token }
-        return try read(file: file, raw: true)
+        return try validated(contents(of: file), from: file)
     }
 
-    private static func read(file: String, raw: Bool) throws -> String {
+    /// What `file` holds; only its owner may read it (like ssh's private keys).
+    private static func contents(of file: String) throws -> String {
         var info = stat()
         guard stat(file, &info) == 0 else {
             throw ProxyError("cannot read the token file \(file): \(String(cString: strerror(errno))); run `letswork join` again to store the token")
@@ -59,8 +58,7 @@ public enum TokenSource {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ProxyError("cannot read the token file \(file); check that it is yours and readable (chmod 600)")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        return raw && file.hasSuffix(".json") ? text : try validated(text, from: file)
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// A token is one word of printable ASCII: anything else (a line break above all) could

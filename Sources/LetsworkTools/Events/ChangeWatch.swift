@@ -11,8 +11,8 @@ import Synchronization
 ///
 /// It runs on the store's queue at the end of each of this process's own operations (in the tool
 /// call that made it) and four times a second otherwise, for other processes' decisions (a ref
-/// read when nothing changed). The ledger commit it last turned into events is journaled, so a resumed session
-/// tells what was decided while it was down.
+/// read when nothing changed). The ledger commit it last turned into events is journaled, so a
+/// resumed session tells what was decided while it was down.
 final class ChangeWatch: Sendable {
     struct FileStamp: Equatable {
         var size: Int64

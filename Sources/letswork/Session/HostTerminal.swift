@@ -42,18 +42,16 @@ enum HostTerminal {
 
     /// What each agent was just told, one line per distinct message (with its recipients);
     /// `--debug` adds each event's number and meta.
-    static func told(_ posted: [String: SessionEvent], names registry: TokenRegistry, debug: Bool) {
+    static func told(_ posted: [String: SessionEvent], names registry: TokenRegistry, debug: Bool) async {
         let byText = Dictionary(grouping: posted, by: { $0.value.text })
-        Task {
-            for (text, entries) in byText.sorted(by: { $0.key < $1.key }) {
-                var names: [String] = []
-                for (id, _) in entries.sorted(by: { $0.key < $1.key }) {
-                    names.append(await registry.principal(id: id)?.displayName ?? id)
-                }
-                line("📣 → \(names.joined(separator: ", ")): \(text)")
-                if debug, let event = entries.first?.value {
-                    line("   \(event.kind.rawValue) #\(entries.map { "\($0.key):\($0.value.seq)" }.sorted().joined(separator: " ")) \(event.meta.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
-                }
+        for (text, entries) in byText.sorted(by: { $0.key < $1.key }) {
+            var names: [String] = []
+            for (id, _) in entries.sorted(by: { $0.key < $1.key }) {
+                names.append(await registry.principal(id: id)?.displayName ?? id)
+            }
+            line("📣 → \(names.joined(separator: ", ")): \(text)")
+            if debug, let event = entries.first?.value {
+                line("   \(event.kind.rawValue) #\(entries.map { "\($0.key):\($0.value.seq)" }.sorted().joined(separator: " ")) \(event.meta.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
             }
         }
     }

@@ -27,10 +27,16 @@ struct Session {
         let serverSlot = ServerSlot()
         let debug = command.debug
         // Events continue their numbering across `--resume`, so agents' cursors stay valid.
+        // What each agent was told goes to the feed in the order it was posted.
+        let (told, telling) = AsyncStream.makeStream(of: [String: SessionEvent].self)
+        let feed = Task {
+            for await posted in told { await HostTerminal.told(posted, names: registry, debug: debug) }
+        }
+        defer { feed.cancel() }
         let events: EventLog
         do {
             events = try EventLog.open(journalAt: store.gitDirectory + "letswork/events.jsonl", resume: resumed != nil,
-                                       observer: { HostTerminal.told($0, names: registry, debug: debug) })
+                                       observer: { telling.yield($0) })
         } catch {
             Terminal.error("\(error)")
             throw ExitCode.failure
@@ -155,9 +161,10 @@ struct Session {
         guard let claude else {
             return "Claude Code not found; any MCP client works (URL and host token: .git/letswork/session.json)."
         }
-        let executable = StableExecutable.resolve()
+        // This very binary: the entry lives only as long as this session (removed at its end), and
+        // its proxy must speak as this host does.
         do {
-            try claude.registerHost(proxy: [executable.path, "proxy"], sessionFile: sessionFile)
+            try claude.registerHost(proxy: [StableExecutable.currentExecutable, "proxy"], sessionFile: sessionFile)
         } catch {
             return "could not register with Claude Code: \(error)"
         }
@@ -173,11 +180,11 @@ struct Session {
     static func tellHost(_ event: ConnectionEvent, _ collaboration: Collaboration) {
         switch event {
         case .connected(let session) where !session.principal.role.isHost:
-            collaboration.tellHost(.guestConnected, guest: session.principal.displayName, id: session.principal.id)
+            collaboration.tellHost(guest: session.principal.displayName, id: session.principal.id, joined: true)
         case .disconnected(let session, _) where !session.principal.role.isHost:
-            collaboration.tellHost(.guestLeft, guest: session.principal.displayName, id: session.principal.id)
+            collaboration.tellHost(guest: session.principal.displayName, id: session.principal.id, joined: false)
         case .statelessClient(let principal, _, _) where !principal.role.isHost:
-            collaboration.tellHost(.guestConnected, guest: principal.displayName, id: principal.id)
+            collaboration.tellHost(guest: principal.displayName, id: principal.id, joined: true)
         default:
             break
         }
