@@ -28,6 +28,8 @@ public final class ProxyRelay: Sendable {
     let streamCancellation = TransferCancellation()
     /// The participant's events, delivered to the agent as channel messages.
     let events: EventPump
+    /// Gives up requests whose link is cut (see ProxyRelay+Liveness.swift).
+    let liveness: LivenessWatch
 
     public init(configuration: ProxyConfiguration, output: StandardOutput = StandardOutput(), logger: Logger) {
         self.configuration = configuration
@@ -38,6 +40,9 @@ public final class ProxyRelay: Sendable {
                                 url: configuration.url, token: configuration.token)
         events = EventPump(exchange: exchange, output: output, cursorFile: configuration.cursorFile.map(EventCursorFile.init),
                            logger: logger)
+        liveness = LivenessWatch(after: configuration.livenessAfter, probeTimeout: configuration.probeTimeout) { [exchange, configuration] in
+            await Self.hostAnswersPing(exchange, timeout: configuration.probeTimeout)
+        }
     }
 
     /// Relays until the agent closes standard input, then lets answers in flight arrive (for at
