@@ -26,7 +26,9 @@ def main() -> None:
 
     async def serve() -> None:
         config = uvicorn.Config(original.app.streamable_http_app(), host="127.0.0.1", port=port,
-                                log_config=None, log_level="critical")
+                                # "error", not "critical": uvicorn says why it could not start (the
+                                # port taken, …) at ERROR before exiting with 3; start_python shows it.
+                                log_config=None, log_level="error")
         await uvicorn.Server(config).serve()
 
     anyio.run(serve)

@@ -179,14 +179,19 @@ class Server:
         return result
 
 
-def wait_listening(port, timeout=60):
+def wait_listening(port, timeout=60, process=None):
     deadline = time.time() + timeout
     while time.time() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode} before listening on {port}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as probe:
+                # A probe whose own port is `port` connects to itself while nothing listens yet.
+                if probe.getsockname() != probe.getpeername():
+                    return
         except OSError:
-            time.sleep(0.05)
+            pass
+        time.sleep(0.05)
     raise RuntimeError(f"nothing listens on {port}")
 
 
@@ -210,9 +215,16 @@ def start_python(python, repo):
     port = free_port()
     host, guest = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     started = time.perf_counter()
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen([python, os.path.join(HERE, "original_server.py"), repo, str(port), host, guest],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_listening(port)
+                               stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        wait_listening(port, process=process)
+    except RuntimeError as error:
+        process.kill()
+        process.wait()
+        log.seek(0)
+        raise RuntimeError(f"letswork 2.0.9 did not start: {error}\n{log.read().decode(errors='replace')[-3000:]}") from None
     return Server("letswork 2.0.9 (Python)", process, port, host, guest, False), (time.perf_counter() - started) * 1000
 
 
