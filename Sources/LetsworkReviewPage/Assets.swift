@@ -44,8 +44,8 @@ enum Assets {
         .neighbours { display: flex; justify-content: space-between; margin-top: .5em; }
         """
 
-    /// Login (the one-time secret from the fragment, POSTed, never sent in a URL), polling of
-    /// the queue, and the keys.
+    /// Login (the one-time secret from the fragment, POSTed, never sent in a URL), the queue's
+    /// live updates, and the keys.
     static let script = """
         "use strict";
         (function () {
@@ -66,26 +66,30 @@ enum Assets {
             return;
           }
 
-          // The queue refreshes itself: a cheap stamp every few seconds, the table only when it changed.
+          // The queue follows the server's live stream: each message is the count of changes the
+          // server has seen; when it differs from the count the table was made at, the table is
+          // fetched again (one fetch at a time; a message during a fetch leads to one more).
           const queue = document.getElementById("queue");
-          if (queue) {
-            setInterval(function () {
-              fetch("/review/queue/stamp", { credentials: "same-origin" })
+          if (queue && window.EventSource) {
+            let wanted = queue.dataset.stamp, fetching = false;
+            const refresh = function () {
+              if (fetching || wanted === queue.dataset.stamp) { return; }
+              fetching = true;
+              const target = wanted;
+              fetch("/review/queue/table", { credentials: "same-origin" })
                 .then(function (r) { return r.ok ? r.text() : null; })
-                .then(function (stamp) {
-                  if (stamp === null || stamp === queue.dataset.stamp) { return null; }
-                  return fetch("/review/queue/table", { credentials: "same-origin" })
-                    .then(function (r) { return r.ok ? r.text() : null; })
-                    .then(function (html) {
-                      if (html === null) { return; }
-                      const selected = selectedIndex();
-                      queue.innerHTML = html;
-                      queue.dataset.stamp = stamp;
-                      select(Math.min(selected, rows().length - 1));
-                    });
+                .then(function (html) {
+                  if (html === null) { return; }
+                  const selected = selectedIndex();
+                  queue.innerHTML = html;
+                  queue.dataset.stamp = target;
+                  select(Math.min(selected, rows().length - 1));
                 })
-                .catch(function () {});
-            }, 3000);
+                .catch(function () {})
+                .finally(function () { fetching = false; refresh(); });
+            };
+            const live = new EventSource("/review/queue/live");
+            live.addEventListener("queue", function (event) { wanted = event.data; refresh(); });
           }
 
           function rows() { return Array.from(document.querySelectorAll("tr.change")); }

@@ -4,13 +4,16 @@ import LetsworkReview
 
 /// Every call the review page makes into the review engine, in one place: the page knows the
 /// engine's API (``ChangeStore``), never its refs, so the engine can change how it stores
-/// changes, or become async, and only this file follows.
+/// changes and only this file follows.
 ///
-/// Engine calls block on disk I/O and libgit2, so they run on a serial queue of their own rather
-/// than on Swift concurrency's cooperative pool (a slow approval must not stall the server).
+/// Engine calls block on disk I/O and libgit2, so none runs on Swift concurrency's cooperative
+/// pool. Decisions go through the store's own queue (``ChangeStore/serial``), as the agents'
+/// tools do: they take their turn with the agents' operations, and an approval waiting for
+/// another one holds no thread. Reads run on a queue of the page's own, so a 100-change queue
+/// page being made never delays an agent's proposal.
 public struct ReviewEngine: Sendable {
     private let store: ChangeStore
-    private let queue = DispatchQueue(label: "letswork.review-page.engine")
+    private let reads = DispatchQueue(label: "letswork.review-page.reads")
 
     /// - Parameter store: The change store of the repository under review.
     public init(store: ChangeStore) {
@@ -19,20 +22,13 @@ public struct ReviewEngine: Sendable {
 
     private func run<T: Sendable>(_ body: @escaping @Sendable (ChangeStore) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            queue.async { [store] in continuation.resume(with: Result { try body(store) }) }
+            reads.async { [store] in continuation.resume(with: Result { try body(store) }) }
         }
     }
 
     /// Pending changes, oldest first, with their diffs and whether they apply now.
     func queue() async throws -> [PendingChange] {
         try await run { try $0.pendingChanges(withStatus: true) }
-    }
-
-    /// A cheap fingerprint of the queue (ids and revision counts), for the page's polling.
-    func queueStamp() async throws -> String {
-        try await run { store in
-            try store.pendingRecords().map { "\($0.id).\($0.revisions.count).\($0.conflict?.at ?? 0)" }.joined(separator: "-")
-        }
     }
 
     /// The pending changes' ids, oldest first, for previous/next links.
@@ -52,12 +48,12 @@ public struct ReviewEngine: Sendable {
 
     /// Approves as `letswork approve [--force] [--commit]` does.
     func approve(_ id: String, force: Bool, commit: Bool) async throws -> ApprovalOutcome {
-        try await run { try $0.approve(id, force: force, commitToBranch: commit) }
+        try await store.serial.approve(id, force: force, commitToBranch: commit)
     }
 
     /// Rejects as `letswork reject --reason` does.
     func reject(_ id: String, reason: String?) async throws -> ChangeRecord {
-        try await run { try $0.reject(id, reason: reason) }
+        try await store.serial.reject(id, reason: reason)
     }
 
     /// Decided changes, newest first, as `letswork log` lists them.

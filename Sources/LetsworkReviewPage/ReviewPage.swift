@@ -19,20 +19,23 @@ public struct ReviewPage: HTTPResponder, Sendable {
 
     /// Where the page lives.
     public static let prefix = "/review"
-    static let cookieName = "letswork_review"
 
     private let engine: ReviewEngine
     /// The login secrets and browser sessions of this page.
     public let access: ReviewAccess
+    /// What tells open queue pages to update themselves.
+    private let bell: QueueBell
     private let logger: Logger
 
     /// - Parameters:
     ///   - store: The repository's change store (the page calls it only through ``ReviewEngine``).
     ///   - access: Login secrets and sessions; issue a login link with ``ReviewAccess/issueLoginSecret()``.
+    ///   - bell: Rung by whoever learns of proposals and decisions; the queue pages follow it.
     ///   - logger: Where refusals are logged (never a secret or a cookie).
-    public init(store: ChangeStore, access: ReviewAccess = ReviewAccess(), logger: Logger) {
+    public init(store: ChangeStore, access: ReviewAccess = ReviewAccess(), bell: QueueBell, logger: Logger) {
         engine = ReviewEngine(store: store)
         self.access = access
+        self.bell = bell
         self.logger = logger
     }
 
@@ -69,7 +72,7 @@ public struct ReviewPage: HTTPResponder, Sendable {
             break
         }
 
-        guard let session = RequestGuard.cookie(Self.cookieName, in: request),
+        guard let session = RequestGuard.cookie(access.cookieName, in: request),
               let csrf = await access.csrfToken(ofSession: session) else {
             return problem(.unauthorized, "Not logged in",
                            "Open the one-time link that `letswork review` (or the `letswork start` box) printed; run `letswork review` again for a new one.")
@@ -78,8 +81,8 @@ public struct ReviewPage: HTTPResponder, Sendable {
             switch (request.method, route.count, route.first) {
             case (.get, 0, _):
                 return try await queuePage()
-            case (.get, 2, "queue") where route[1] == "stamp":
-                return Self.response(.ok, type: "text/plain; charset=utf-8", try await engine.queueStamp())
+            case (.get, 2, "queue") where route[1] == "live":
+                return LiveQueue.response(bell)
             case (.get, 2, "queue") where route[1] == "table":
                 return Self.response(.ok, type: "text/html; charset=utf-8",
                                      Self.render(try await queueModel(), "queueTable"))
@@ -111,17 +114,19 @@ public struct ReviewPage: HTTPResponder, Sendable {
             return Self.plain(.forbidden, "This login link was already used or is not valid. Run `letswork review` again for a new one.")
         }
         var response = Self.plain(.noContent, "")
-        response.headers[.setCookie] = "\(Self.cookieName)=\(session); HttpOnly; SameSite=Strict; Path=\(Self.prefix)"
+        response.headers[.setCookie] = access.cookie(for: session, path: Self.prefix)
         return response
     }
 
     // MARK: - Pages
 
     private func queueModel() async throws -> PageModels.Queue {
-        async let stamp = engine.queueStamp()
+        // Read before the queue: a ring during the read makes the live stream's count higher
+        // than the page's, so the page fetches again rather than missing it.
+        let rings = bell.rings
         let changes = try await engine.queue()
         let now = ChangeStore.systemClock()
-        return PageModels.Queue(stamp: try await stamp, count: changes.count,
+        return PageModels.Queue(stamp: String(rings), count: changes.count,
                                 changes: changes.reversed().map { PageModels.QueueRow($0, now: now) })
     }
 

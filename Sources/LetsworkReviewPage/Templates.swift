@@ -42,7 +42,7 @@ enum Templates {
     static let queue = """
         {{<layout}}{{$content}}
         <h1>Pending changes</h1>
-        <p class="live">Updates by itself every few seconds.</p>
+        <p class="live">Updates by itself as changes are proposed and decided.</p>
         <div id="queue" data-stamp="{{stamp}}">{{>queueTable}}</div>
         {{/content}}{{/layout}}
         """

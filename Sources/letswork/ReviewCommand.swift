@@ -46,7 +46,12 @@ struct ReviewCommand: AsyncParsableCommand {
             Terminal.error(error.description)
             throw ExitCode.failure
         }
-        let page = ReviewPage(store: store, logger: logger)
+        let (bell, watch) = ReviewBell.watching(store, logger: logger)
+        defer {
+            watch.stopWatching()
+            bell.close()
+        }
+        let page = ReviewPage(store: store, bell: bell, logger: logger)
         let secret = await page.access.issueLoginSecret()
         let open = !noOpen
         let application = page.application(port: port, logger: logger) { listening in

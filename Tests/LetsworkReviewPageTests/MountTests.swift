@@ -5,7 +5,7 @@ import Testing
 /// The same page under /review of a running `letswork start`, whose box shows the login link.
 @Suite("Review page inside letswork start")
 struct MountTests {
-    @Test("the session box's link logs in; the session's guest and host tokens open nothing; /mcp is unchanged")
+    @Test("the session box's link logs in; the queue follows the session's events; the session's tokens open nothing; /mcp is unchanged")
     func mountedInSession() async throws {
         try await TemporaryRepository.withAsync(files: ["a.txt": "a\n"]) { repo in
             let id = try repo.propose("a.txt", "guest edit\n", by: "alice")
@@ -52,6 +52,13 @@ struct MountTests {
             let queue = try RawHTTP.send(port: port, path: "/review", headers: ["Cookie": String(cookie)])
             #expect(queue.status == 200)
             #expect(queue.body.contains(id))
+            // The session's own events ring the page: a proposal from another process shows at once.
+            let live = try LiveStream(port: port, cookie: String(cookie))
+            let opening = try #require(live.nextData(within: .seconds(5)).flatMap { Int($0) })
+            let fresh = try repo.propose("b.txt", "another guest's file\n", by: "bob")
+            let rung = try #require(live.nextData(within: .seconds(3)).flatMap { Int($0) }, "the session's page heard nothing of a proposal")
+            #expect(rung > opening)
+            #expect(try RawHTTP.send(port: port, path: "/review/queue/table", headers: ["Cookie": String(cookie)]).body.contains(fresh))
             for token in [guestToken, hostToken] {
                 let withToken = try RawHTTP.send(port: port, path: "/review", headers: ["Authorization": "Bearer \(token)"])
                 #expect(withToken.status == 403)

@@ -34,4 +34,10 @@ struct RenderingTests {
         }
         for text in Templates.all.values { #expect(!text.contains("{{{") && !text.contains("{{&")) }
     }
+
+    @Test("the queue follows the live stream and never polls")
+    func liveNotPolling() {
+        #expect(Assets.script.contains("new EventSource(\"/review/queue/live\")"))
+        #expect(!Assets.script.contains("setInterval") && !Assets.script.contains("setTimeout"))
+    }
 }

@@ -34,9 +34,13 @@ struct Session {
         }
         defer { feed.cancel() }
         let events: EventLog
+        let reviewBell = QueueBell()
         do {
             events = try EventLog.open(journalAt: store.gitDirectory + "letswork/events.jsonl", resume: resumed != nil,
-                                       observer: { telling.yield($0) })
+                                       observer: { posted in
+                                           telling.yield(posted)
+                                           if ReviewBell.rings(for: posted) { reviewBell.ring() }
+                                       })
         } catch {
             Terminal.error("\(error)")
             throw ExitCode.failure
@@ -52,6 +56,7 @@ struct Session {
         defer {
             collaboration.stopWatching()
             events.closeDoorbells()
+            reviewBell.close()
         }
         let caller: @Sendable (Principal) -> Caller = { principal in
             Caller(id: principal.id, role: Self.role(principal.role), initialName: principal.displayName)
@@ -62,7 +67,7 @@ struct Session {
         }
         let publicHost = command.publicURL.flatMap { URL(string: $0)?.host }
         // The review page under /review of the same server; it refuses the tunnel and tokens itself.
-        let reviewPage = ReviewPage(store: store, logger: logger)
+        let reviewPage = ReviewPage(store: store, bell: reviewBell, logger: logger)
         let reviewSecret = await reviewPage.access.issueLoginSecret()
         var configuration = SessionHTTPServer.Configuration(port: command.port, publicHostnames: publicHost.map { [$0] } ?? [])
         configuration.mounts = [PathMount(prefix: ReviewPage.prefix) { try await reviewPage.respond(to: $0, context: $1) }]

@@ -7,7 +7,7 @@ import Testing
 final class ReviewServer: @unchecked Sendable {
     // @unchecked Sendable: `process` is configured before `run()`, afterwards only signalled and
     // read through Foundation's thread-safe accessors; the other fields are immutable.
-    let process = Process()
+    let process: Process
     let outputPath: String
     let port: Int
     let loginURL: String
@@ -16,6 +16,7 @@ final class ReviewServer: @unchecked Sendable {
     let firstLine: String
 
     private init(process: Process, outputPath: String, firstLine: String) throws {
+        self.process = process
         self.outputPath = outputPath
         self.firstLine = firstLine
         loginURL = String(firstLine.dropFirst("Review: ".count))
