@@ -16,6 +16,16 @@ public struct FileDiff: Sendable, Equatable {
     public let isBinary: Bool
     /// `diff --git` headers, hunk headers and lines, as `git diff` prints them.
     public let patch: String
+
+    public init(path: String, oldPath: String, status: Status, additions: Int, deletions: Int, isBinary: Bool, patch: String) {
+        self.path = path
+        self.oldPath = oldPath
+        self.status = status
+        self.additions = additions
+        self.deletions = deletions
+        self.isBinary = isBinary
+        self.patch = patch
+    }
 }
 
 extension Repository {

@@ -26,7 +26,9 @@ enum PatchParser {
             if let header { hunks.append(DiffHunk(header: header, lines: lines)) }
             lines = []
         }
-        for raw in patch.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on the newline byte: splitting a String on a Character walks grapheme clusters,
+        // which cost a 50-file page a tenth of its time.
+        for raw in patch.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             let line = Substring(raw)
             if line.hasPrefix("@@") {
                 flush()

@@ -226,9 +226,10 @@ public struct ReviewPage: HTTPResponder, Sendable {
     /// The templates are constants compiled into this module, and the page tests render every
     /// one, so a template that does not parse is a programming error caught by the tests.
     private static let library: MustacheLibrary = {
+        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
         var library = MustacheLibrary()
         for (name, text) in Templates.all {
-            do { try library.register(text, named: name) } catch { fatalError("review page template \(name) does not parse: \(error)") }
+            do { try library.register(HTMLEscaping.pragma + text, named: name) } catch { fatalError("review page template \(name) does not parse: \(error)") }
         }
         return library
     }()

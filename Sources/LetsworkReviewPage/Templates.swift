@@ -1,5 +1,7 @@
 /// The page's Mustache templates, compiled into the binary so the page works offline and ships
-/// as one executable. `{{x}}` escapes HTML; no template uses the unescaped `{{{x}}}` form.
+/// as one executable. `{{x}}` escapes HTML (``HTMLEscaping``, which the library puts first in
+/// every template). The unescaped form `{{&x}}` is used only for the names in
+/// ``unescapedNames``, whose values are ``SafeHTML`` from ``HTMLWriter``; `{{{x}}}` never.
 /// Pages extend `layout` through Mustache inheritance (`{{<layout}}{{$content}}…`), so no
 /// rendered markup is ever pasted into another template as a string.
 enum Templates {
@@ -7,6 +9,9 @@ enum Templates {
         "layout": layout, "login": login, "queue": queue, "queueTable": queueTable, "change": change,
         "fileDiff": fileDiff, "history": history, "result": result, "problem": problem,
     ]
+
+    /// The only names a template may put in unescaped (`{{&name}}`): a file's diff rows.
+    static let unescapedNames: Set<String> = ["unifiedRows", "splitRows"]
 
     static let layout = """
         <!doctype html>
@@ -123,8 +128,8 @@ enum Templates {
         <section class="file" id="{{anchor}}">
         <h3><span class="path">{{path}}</span> <small>({{statusLabel}})</small> <span class="add">+{{additions}}</span> <span class="del">-{{deletions}}</span></h3>
         {{#binary}}<p>Binary file: not shown.</p>{{/binary}}{{#empty}}<p>No line changes (mode or empty file).</p>{{/empty}}
-        {{#unified}}<table class="diff unified"><colgroup><col class="num"><col class="num"><col></colgroup>{{#hunks}}<tr class="hunk"><td colspan="3">{{header}}</td></tr>{{#unified}}<tr class="line {{cell.kind}}"><td class="num">{{oldNumber}}</td><td class="num">{{newNumber}}</td><td class="code"><span class="marker">{{cell.marker}}</span>{{#cell.segments}}{{#added}}<ins>{{text}}</ins>{{/added}}{{#removed}}<del>{{text}}</del>{{/removed}}{{#plain}}{{text}}{{/plain}}{{/cell.segments}}</td></tr>{{/unified}}{{/hunks}}</table>{{/unified}}
-        {{^unified}}<table class="diff split"><colgroup><col class="num"><col><col class="num"><col></colgroup>{{#hunks}}<tr class="hunk"><td colspan="4">{{header}}</td></tr>{{#split}}<tr class="line"><td class="num">{{left.number}}</td><td class="code {{left.kind}}"><span class="marker">{{left.marker}}</span>{{#left.segments}}{{#removed}}<del>{{text}}</del>{{/removed}}{{#plain}}{{text}}{{/plain}}{{/left.segments}}</td><td class="num">{{right.number}}</td><td class="code {{right.kind}}"><span class="marker">{{right.marker}}</span>{{#right.segments}}{{#added}}<ins>{{text}}</ins>{{/added}}{{#plain}}{{text}}{{/plain}}{{/right.segments}}</td></tr>{{/split}}{{/hunks}}</table>{{/unified}}
+        {{#unified}}<table class="diff unified"><colgroup><col class="num"><col class="num"><col></colgroup>{{&unifiedRows}}</table>{{/unified}}
+        {{^unified}}<table class="diff split"><colgroup><col class="num"><col><col class="num"><col></colgroup>{{&splitRows}}</table>{{/unified}}
         </section>
         """
 

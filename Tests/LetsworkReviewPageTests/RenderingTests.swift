@@ -1,3 +1,4 @@
+import GitKit
 import Testing
 @testable import LetsworkReviewPage
 
@@ -32,7 +33,33 @@ struct RenderingTests {
         for name in Templates.all.keys {
             #expect(!ReviewPage.render(PageModels.Login(), name).isEmpty || name == "queueTable", "\(name)")
         }
-        for text in Templates.all.values { #expect(!text.contains("{{{") && !text.contains("{{&")) }
+        for text in Templates.all.values {
+            #expect(!text.contains("{{{"))
+            let unescaped = text.matches(of: /\{\{&\s*([^}\s]+)\s*\}\}/).map { String($0.output.1) }
+            #expect(Set(unescaped).isSubset(of: Templates.unescapedNames), "unescaped: \(unescaped)")
+        }
+    }
+
+    @Test("a diff's rows are written escaped, in both views, and only as SafeHTML")
+    func diffRowsEscape() {
+        let hostile = "<script>alert('x') & \"y\"</script>"
+        let patch = "@@ -1,2 +1,2 @@\n-\(hostile) old\n+\(hostile) new\n <img src=x onerror=alert(1)>\n"
+        let diff = FileDiff(path: "<b>.txt", oldPath: "<b>.txt", status: .modified, additions: 1, deletions: 1, isBinary: false, patch: patch)
+        let file = FileView(diff, index: 0)
+        for name in Templates.unescapedNames {
+            let rows = file.child(named: name)
+            #expect(rows is SafeHTML, "\(name) must be SafeHTML")
+            let html = (rows as? SafeHTML)?.renderText ?? ""
+            #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"), "\(name): \(html)")
+            #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
+            #expect(!html.contains("<script") && !html.contains("<img"))
+            // The changed words are marked, and nothing but the writer's own tags is in the rows.
+            #expect(html.contains(name == "unifiedRows" ? "<del>old</del>" : "<del>old</del>"))
+            let tags = Set(html.matches(of: /<\/?([a-z]+)/).map { String($0.output.1) })
+            #expect(tags.isSubset(of: ["tr", "td", "span", "ins", "del"]), "\(tags)")
+        }
+        let page = ReviewPage.render(PageModels.Problem(title: "t", heading: "h", message: "m"), "problem")
+        #expect(!page.isEmpty)
     }
 
     @Test("the queue follows the live stream and never polls")
