@@ -32,7 +32,7 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Initialises libgit2 once per process, before the first call into it. Its cache limits are
-/// the composition root's to choose: see ``ObjectCache``.
+/// the composition root's to choose: see ``Libgit2Settings``.
 let libgit2Initialized: Void = {
     git_libgit2_init()
 }()

@@ -8,9 +8,10 @@ import LetsworkReview
 struct LetsworkBench {
     static func main() throws {
         let arguments = CommandLine.arguments.dropFirst()
-        // The engine as `letswork start` runs it: the cache limits of Tuning.server
+        // The engine as `letswork start` runs it: the libgit2 settings of Tuning.server
         // (Sources/letswork/Tuning.swift), which this executable cannot import.
-        try ObjectCache.setLimits(largestTree: 1 << 20, total: 4 << 20)
+        try Libgit2Settings.setCacheLimits(largestTree: 1 << 20, total: 4 << 20)
+        try Libgit2Settings.setObjectChecks(verifyHashes: false, checkReferences: false)
         if arguments.first == "scan", let path = arguments.dropFirst().first {
             // `letswork-bench scan REPO [N]`: N scans of an existing repository, for profilers.
             let store = try ChangeStore.open(containing: path)

@@ -1,7 +1,7 @@
 import CSystemTuning
 import GitKit
 
-/// Every setting of this process that trades memory for speed, in one place, each with the
+/// Every setting of this process that trades memory or a check for speed, in one place, each with the
 /// reason for it. The measurements that chose the values are in docs/performance.md ("Tuning").
 struct Tuning {
     /// The largest tree libgit2 keeps parsed. libgit2's default (4 KiB) is smaller than a
@@ -13,6 +13,15 @@ struct Tuning {
     /// random, not least-recently-used: a large cache fills with them and a long session's heap
     /// grows with it. This size still holds the hot trees of a 100,000-file HEAD.
     var objectCache = 4 << 20
+    /// Whether libgit2 hashes every object it reads again. git itself does not on a normal read
+    /// (only `git fsck` does); every operation reads the ledger, the view and HEAD's trees, so
+    /// the check was paid many times per proposal for a corruption git would not catch either.
+    var verifyObjectHashes = false
+    /// Whether libgit2 looks up every object a new tree or commit names before writing it. The
+    /// engine names only objects it has just written or read, and the pending view's merge
+    /// commit names every pending change: under 100 of them that was 101 lookups per operation,
+    /// and it was most of what a deep queue cost.
+    var checkObjectReferences = false
     /// The most glibc arenas, for a long-running server (nil: glibc's default, eight per core).
     /// Each thread that runs a search or a large listing otherwise gets an arena of its own,
     /// which keeps its free fragments, and the process grows while its live heap does not.
@@ -29,6 +38,7 @@ struct Tuning {
     func apply() {
         if let mallocArenas { _ = letswork_set_malloc_arena_max(mallocArenas) }
         // libgit2 only refuses negative sizes; these are constants.
-        try? ObjectCache.setLimits(largestTree: largestCachedTree, total: objectCache)
+        try? Libgit2Settings.setCacheLimits(largestTree: largestCachedTree, total: objectCache)
+        try? Libgit2Settings.setObjectChecks(verifyHashes: verifyObjectHashes, checkReferences: checkObjectReferences)
     }
 }

@@ -1,0 +1,26 @@
+import CGit2
+
+/// libgit2's process-wide settings: one set per process, shared by every repository handle.
+/// Which values to use is the composition root's choice (`Tuning` in the `letswork` target);
+/// call these once, before the first repository is opened.
+public enum Libgit2Settings {
+    /// Sets the largest tree libgit2 keeps parsed and the size of the whole object cache
+    /// (libgit2 counts raw object bytes; a parsed tree takes about twice that on the heap).
+    /// - Throws: ``GitError`` when libgit2 refuses a value.
+    public static func setCacheLimits(largestTree: Int, total: Int) throws {
+        _ = libgit2Initialized
+        try git("set the cache limit for trees") { letswork_set_cache_object_limit(GIT_OBJECT_TREE, largestTree) }
+        try git("set the object cache's size") { letswork_set_cache_max_size(total) }
+    }
+
+    /// libgit2's two object checks, both on by default:
+    /// - `verifyHashes`: hash every object read again and compare it with its id;
+    /// - `checkReferences`: before writing a tree or commit, look up every object it names
+    ///   (a commit's parents, a tree's entries) and refuse one that does not exist.
+    /// - Throws: ``GitError`` when libgit2 refuses a value.
+    public static func setObjectChecks(verifyHashes: Bool, checkReferences: Bool) throws {
+        _ = libgit2Initialized
+        try git("set hash verification") { letswork_set_strict_hash_verification(verifyHashes ? 1 : 0) }
+        try git("set the reference check of new objects") { letswork_set_strict_object_creation(checkReferences ? 1 : 0) }
+    }
+}
