@@ -32,7 +32,7 @@ struct HTMLWriter {
     }
 
     /// `<tag attributes…>`, what `body` writes, then `</tag>`.
-    mutating func element(_ tag: Tag, _ attributes: KeyValuePairs<Attribute, String> = [:], _ body: (inout HTMLWriter) -> Void = { _ in }) {
+    mutating func element(_ tag: Tag, _ attributes: KeyValuePairs<Attribute, String> = [:], _ body: (inout HTMLWriter) -> Void) {
         markup += "<"
         markup += tag.rawValue
         for (name, value) in attributes {

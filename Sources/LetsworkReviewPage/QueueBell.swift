@@ -11,7 +11,6 @@ public final class QueueBell: Sendable {
         var rings = 0
         var nextListener = 0
         var listeners: [Int: AsyncStream<Int>.Continuation] = [:]
-        var closed = false
     }
 
     private let state = Mutex(State())
@@ -32,34 +31,19 @@ public final class QueueBell: Sendable {
     }
 
     /// The ring count now, then after each ring (coalesced: a slow listener gets the newest
-    /// count only). Ends at ``close()``.
+    /// count only), until the listener stops iterating. The live stream ends its listening at a
+    /// graceful shutdown (``LiveQueue``).
     func listen() -> AsyncStream<Int> {
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
-        let key = state.withLock { state -> Int? in
-            guard !state.closed else { return nil }
+        let key = state.withLock { state -> Int in
             state.nextListener += 1
             state.listeners[state.nextListener] = continuation
             continuation.yield(state.rings)
             return state.nextListener
         }
-        guard let key else {
-            continuation.finish()
-            return stream
-        }
         continuation.onTermination = { [weak self] _ in
             self?.state.withLock { _ = $0.listeners.removeValue(forKey: key) }
         }
         return stream
-    }
-
-    /// Ends every listener's stream, now and for later ones (at shutdown, so live pages' long
-    /// requests end and the server can stop).
-    public func close() {
-        let listeners = state.withLock { state -> [AsyncStream<Int>.Continuation] in
-            state.closed = true
-            defer { state.listeners = [:] }
-            return Array(state.listeners.values)
-        }
-        listeners.forEach { $0.finish() }
     }
 }

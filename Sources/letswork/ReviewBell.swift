@@ -9,7 +9,7 @@ enum ReviewBell {
     /// Whether what was just posted may change the queue page (a proposal, revision, decision,
     /// conflict or host edit; locks and arrivals do not).
     static func rings(for posted: [String: SessionEvent]) -> Bool {
-        posted.values.contains { $0.kind.rawValue.hasPrefix("change.") }
+        posted.values.contains { $0.kind.concernsChanges }
     }
 
     /// For `letswork review` on its own: an event log in memory and a watch of the ledger (four

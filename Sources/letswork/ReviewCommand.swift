@@ -47,10 +47,7 @@ struct ReviewCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let (bell, watch) = ReviewBell.watching(store, logger: logger)
-        defer {
-            watch.stopWatching()
-            bell.close()
-        }
+        defer { watch.stopWatching() }
         let page = ReviewPage(store: store, bell: bell, logger: logger)
         let secret = await page.access.issueLoginSecret()
         let open = !noOpen

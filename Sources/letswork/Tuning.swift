@@ -37,7 +37,8 @@ struct Tuning {
     /// Applies the settings to this process. Call before the first repository is opened.
     func apply() {
         if let mallocArenas { _ = letswork_set_malloc_arena_max(mallocArenas) }
-        // libgit2 only refuses negative sizes; these are constants.
+        // libgit2 refuses only negative sizes and unknown options; these are constants and
+        // options of the libgit2 the package is built with.
         try? Libgit2Settings.setCacheLimits(largestTree: largestCachedTree, total: objectCache)
         try? Libgit2Settings.setObjectChecks(verifyHashes: verifyObjectHashes, checkReferences: checkObjectReferences)
     }

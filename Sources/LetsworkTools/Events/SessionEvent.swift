@@ -20,6 +20,15 @@ public struct SessionEvent: Sendable, Equatable {
         case guestRenamed = "guest.renamed"
         /// Older events were dropped before the participant read them (see ``EventLog``).
         case missed
+
+        /// Whether an event of this kind tells of a change's proposal, revision, decision or
+        /// state (what the review queue shows), as against locks, people and the log itself.
+        public var concernsChanges: Bool {
+            switch self {
+            case .changeProposed, .changeRevised, .changeApproved, .changeRejected, .changeConflicting, .changeHostEdited: true
+            case .lockTaken, .lockReleased, .lockForced, .lockExpired, .guestConnected, .guestLeft, .guestRenamed, .missed: false
+            }
+        }
     }
 
     /// The participant's own sequence number.

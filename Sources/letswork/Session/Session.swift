@@ -56,7 +56,6 @@ struct Session {
         defer {
             collaboration.stopWatching()
             events.closeDoorbells()
-            reviewBell.close()
         }
         let caller: @Sendable (Principal) -> Caller = { principal in
             Caller(id: principal.id, role: Self.role(principal.role), initialName: principal.displayName)
