@@ -148,15 +148,21 @@ class Server:
         return headers
 
     def post(self, connection, token, body, session=None):
-        try:
-            connection.request("POST", "/mcp", body=body, headers=self.headers(token, session))
-            response = connection.getresponse()
-        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
-            # uvicorn closes keep-alive connections idle for 5 s; reconnect once.
-            connection.close()
-            connection.request("POST", "/mcp", body=body, headers=self.headers(token, session))
-            response = connection.getresponse()
-        data = response.read().decode()
+        for attempt in range(5):
+            try:
+                connection.request("POST", "/mcp", body=body, headers=self.headers(token, session))
+                response = connection.getresponse()
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+                # uvicorn closes keep-alive connections idle for 5 s; reconnect once.
+                connection.close()
+                connection.request("POST", "/mcp", body=body, headers=self.headers(token, session))
+                response = connection.getresponse()
+            data = response.read().decode()
+            # A guest token's rate limit (letswork: 50 a second, bursts of 200) can be reached
+            # by the setup of a load round; do as the error says and wait.
+            if response.status != 429 or attempt == 4:
+                break
+            time.sleep(float(response.getheader("Retry-After") or 1))
         if response.status not in (200, 202):
             raise RuntimeError(f"{self.name}: HTTP {response.status}: {data[:200]}")
         if response.getheader("Content-Type", "").startswith("text/event-stream"):

@@ -31,8 +31,9 @@ public struct FileDiff: Sendable, Equatable {
 extension Repository {
     /// The diff from tree `old` (nil: the empty tree) to tree `new`, limited to `paths` when
     /// given (exact paths, no patterns), so the cost follows the change rather than the repository.
+    /// Without `patchText` each file's `patch` is empty: its counts alone are computed.
     /// - Throws: ``GitError`` when a tree cannot be read or the diff fails.
-    public func diff(from old: ObjectID?, to new: ObjectID, paths: [String]? = nil) throws -> [FileDiff] {
+    public func diff(from old: ObjectID?, to new: ObjectID, paths: [String]? = nil, patchText: Bool = true) throws -> [FileDiff] {
         let oldTree: OpaquePointer? = try old.flatMap(lookupTree)
         defer { git_tree_free(oldTree) }
         let newTree = try lookupTree(new)
@@ -54,7 +55,7 @@ extension Repository {
             }
         }
         defer { git_diff_free(handle) }
-        return try (0..<git_diff_num_deltas(handle)).map { index in try fileDiff(handle, index) }
+        return try (0..<git_diff_num_deltas(handle)).map { index in try fileDiff(handle, index, patchText: patchText) }
     }
 
     private func lookupTree(_ id: ObjectID) throws -> OpaquePointer? {
@@ -64,7 +65,7 @@ extension Repository {
         return tree
     }
 
-    private func fileDiff(_ diff: OpaquePointer?, _ index: Int) throws -> FileDiff {
+    private func fileDiff(_ diff: OpaquePointer?, _ index: Int, patchText: Bool) throws -> FileDiff {
         var patch: OpaquePointer?
         try git("make patch") { git_patch_from_diff(&patch, diff, index) }
         defer { git_patch_free(patch) }
@@ -72,7 +73,7 @@ extension Repository {
         git_patch_line_stats(&context, &additions, &deletions, patch)
         var buffer = git_buf()
         defer { git_buf_dispose(&buffer) }
-        try git("print patch") { git_patch_to_buf(&buffer, patch) }
+        if patchText { try git("print patch") { git_patch_to_buf(&buffer, patch) } }
         let delta = git_patch_get_delta(patch)!.pointee
         let status: FileDiff.Status
         switch delta.status {

@@ -119,21 +119,24 @@ extension Repository {
     /// - Throws: ``GitError`` when the commit cannot be written.
     public func createCommit(tree: ObjectID, parents: [ObjectID], author: Signature,
                              committer: Signature, message: String) throws -> ObjectID {
-        var oid = git_oid()
-        var treeOID = tree.raw
-        let parentStorage = UnsafeMutablePointer<git_oid>.allocate(capacity: max(parents.count, 1))
-        defer { parentStorage.deallocate() }
-        for (index, parent) in parents.enumerated() { (parentStorage + index).initialize(to: parent.raw) }
-        var parentPointers: [UnsafePointer<git_oid>?] = (0..<parents.count).map { UnsafePointer(parentStorage + $0) }
-        _ = try author.withGitSignature { authorSignature in
-            try committer.withGitSignature { committerSignature in
-                try git("write a commit") {
-                    git_commit_create_from_ids(&oid, pointer, nil, authorSignature, committerSignature,
-                                               nil, message, &treeOID, parents.count, &parentPointers)
-                }
-            }
+        // libgit2 checks and normalises the signatures as it would for its own commits.
+        let (author, committer) = try author.withGitSignature { author in
+            try committer.withGitSignature { committer in (Signature(author), Signature(committer)) }
         }
-        return ObjectID(oid)
+        var text = "tree \(tree.hex)\n"
+        for parent in parents { text += "parent \(parent.hex)\n" }
+        text += "author \(author.header)\ncommitter \(committer.header)\n\n" + message
+        return try commitWriter.write(Array(text.utf8), as: GIT_OBJECT_COMMIT, operation: "write a commit")
+    }
+
+    /// The parents of commit `id`, without reading its message.
+    /// - Throws: ``GitError`` when it does not exist or is not a commit.
+    public func parents(of id: ObjectID) throws -> [ObjectID] {
+        var handle: OpaquePointer?
+        var oid = id.raw
+        try git("read commit \(id.short())") { git_commit_lookup(&handle, pointer, &oid) }
+        defer { git_commit_free(handle) }
+        return (0..<git_commit_parentcount(handle)).map { ObjectID(git_commit_parent_id(handle, $0).pointee) }
     }
 
     /// Reads commit `id`.

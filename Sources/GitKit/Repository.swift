@@ -16,6 +16,8 @@ public final class Repository {
     public let gitDirectory: String
     /// The working tree's root folder (ends with `/`), nil for a bare repository.
     public let workingDirectory: String?
+    /// Where ``createCommit(tree:parents:author:committer:message:)`` writes (see CommitWriter).
+    lazy var commitWriter = CommitWriter(repository: pointer)
 
     private init(pointer: OpaquePointer) {
         self.pointer = pointer
@@ -102,6 +104,13 @@ public final class Repository {
         defer { git_buf_dispose(&buffer) }
         guard git_config_get_string_buf(&buffer, config, key) == 0, let text = buffer.ptr else { return nil }
         return String(cString: text)
+    }
+
+    /// The identity libgit2 writes into reflogs for this handle's reference updates. Set, it
+    /// spares every update a snapshot of the whole configuration just to find `user.name`.
+    /// - Throws: ``GitError`` when libgit2 refuses it.
+    public func setReflogIdentity(name: String, email: String) throws {
+        try git("set the reflog identity") { git_repository_set_ident(pointer, name, email) }
     }
 }
 

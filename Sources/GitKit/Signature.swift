@@ -23,6 +23,14 @@ public struct Signature: Sendable, Equatable {
         offsetMinutes = signature.pointee.when.offset
     }
 
+    /// As a commit's author and committer lines give it: `name <email> seconds +hhmm`.
+    var header: String {
+        let sign = offsetMinutes < 0 ? "-" : "+"
+        let minutes = abs(Int(offsetMinutes))
+        let zone = String(minutes / 60).leftPadded(to: 2) + String(minutes % 60).leftPadded(to: 2)
+        return "\(name) <\(email)> \(time) \(sign)\(zone)"
+    }
+
     /// Lends a libgit2 copy of this signature to `body`, freed when it returns.
     func withGitSignature<T>(_ body: (UnsafePointer<git_signature>) throws -> T) throws -> T {
         var pointer: UnsafeMutablePointer<git_signature>?
@@ -31,5 +39,11 @@ public struct Signature: Sendable, Equatable {
         }
         defer { git_signature_free(pointer) }
         return try body(pointer!)
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

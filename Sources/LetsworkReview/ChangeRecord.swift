@@ -50,7 +50,11 @@ public struct ChangeRecord: Sendable, Codable, Equatable {
     }
 }
 
-/// The ledger's state file: the pending queue and the tips of the derived refs.
+/// The ledger's state: the pending queue and the tips of the derived refs. Decisions are not
+/// listed here: each is a commit on refs/letswork/approved or rejected (walked by
+/// ``ChangeStore/decisions(after:upTo:)``), so the state a ledger commit carries grows with the
+/// queue, never with the history. (Ledgers written before listed the newest 500; a decoder
+/// ignores that key.)
 struct LedgerState: Codable, Equatable {
     var version = 1
     /// Pending changes, oldest first.
@@ -59,22 +63,6 @@ struct LedgerState: Codable, Equatable {
     var pendingView: PendingView?
     var approvedTip: String?
     var rejectedTip: String?
-    /// The newest decisions, newest last: an index into `decided/`, so a guest can learn its
-    /// changes' fate without the state growing with the whole history.
-    var recentDecisions: [RecentDecision] = []
-
-    static let recentDecisionLimit = 500
-
-    struct RecentDecision: Codable, Hashable {
-        var id: String
-        var proposer: String
-    }
-
-    mutating func remember(_ change: ChangeRecord) {
-        recentDecisions.append(RecentDecision(id: change.id, proposer: change.proposer.id))
-        recentDecisions.removeFirst(max(0, recentDecisions.count - Self.recentDecisionLimit))
-    }
-
     /// What `refs/letswork/pending` shows (see ``PendingViewBuilder``).
     struct PendingView: Codable, Equatable {
         /// The HEAD commit it was built on.

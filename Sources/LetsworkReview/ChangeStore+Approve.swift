@@ -166,7 +166,6 @@ extension ChangeStore {
         transaction.state.approvedTip = recorded.hex
         transaction.decided.append(change)
         transaction.newObjects.append(recorded)
-        transaction.state.remember(change)
         transaction.message = "approve \(change.id)"
         return decision
     }

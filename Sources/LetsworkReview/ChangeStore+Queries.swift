@@ -54,50 +54,71 @@ extension ChangeStore {
         }
     }
 
-    /// The changes `proposerID` proposed that are pending or among the recent decisions, newest first.
+    /// The changes `proposerID` proposed that are pending or among the newest
+    /// ``decisionWalkLimit`` decisions of each kind, newest first.
     public func changes(proposedBy proposerID: String) throws -> [ChangeRecord] {
         try withLock {
             let snapshot = try ledger.read()
-            let decided = try snapshot.state.recentDecisions.filter { $0.proposer == proposerID }
-                .compactMap { try ledger.decidedRecord($0.id, in: snapshot) }
-            let mine = snapshot.state.pending.filter { $0.proposer.id == proposerID } + decided
+            // Decision commits are authored by the proposer: only theirs are read in full.
+            let email = proposerID == host.id ? host.email : Person(id: proposerID, name: proposerID).email
+            var mine = snapshot.state.pending.filter { $0.proposer.id == proposerID }
+            for tip in [snapshot.state.approvedTip, snapshot.state.rejectedTip] {
+                try walkDecisions(from: tip, until: nil, limit: Self.decisionWalkLimit, in: snapshot,
+                                  authoredBy: email) { record in
+                    if record.proposer.id == proposerID { mine.append(record) }
+                }
+            }
             return mine.sorted { ($0.decision?.at ?? $0.updatedAt) > ($1.decision?.at ?? $1.updatedAt) }
         }
     }
+
+    /// How far back the walks of the decision refs go: the newest 500 decisions of each kind.
+    public static let decisionWalkLimit = 500
 
     /// Decided changes, newest decision first: approved, rejected, or both (`verdict` nil).
     /// Read from refs/letswork/approved and refs/letswork/rejected, the same history git shows.
     public func decisions(_ verdict: ChangeState? = nil, limit: Int = 20) throws -> [ChangeRecord] {
         try withLock {
             let snapshot = try ledger.read()
-            var tips: [String] = []
-            if verdict != .rejected, let tip = snapshot.state.approvedTip { tips.append(tip) }
-            if verdict != .approved, let tip = snapshot.state.rejectedTip { tips.append(tip) }
+            var tips: [String?] = []
+            if verdict != .rejected { tips.append(snapshot.state.approvedTip) }
+            if verdict != .approved { tips.append(snapshot.state.rejectedTip) }
             var records: [ChangeRecord] = []
             for tip in tips {
-                var next = ObjectID(hex: tip)
-                while let id = next, records.count < limit * tips.count {
-                    let commit = try repository.commit(id)
-                    if let changeID = commit.trailer("Change-Id").first,
-                       let record = try ledger.decidedRecord(changeID, in: snapshot) {
-                        records.append(record)
-                    }
-                    next = commit.parents.first
-                }
+                try walkDecisions(from: tip, until: nil, limit: limit, in: snapshot) { records.append($0) }
             }
             records.sort { ($0.decision?.at ?? 0, $0.decision?.record ?? "") > ($1.decision?.at ?? 0, $1.decision?.record ?? "") }
             return Array(records.prefix(limit))
         }
     }
 
-    /// `record` with its diff and, if asked, whether it applies now (the caller holds the lock).
-    func pendingChange(record: ChangeRecord, withStatus: Bool) throws -> PendingChange {
-        PendingChange(record: record, files: try diff(of: record), status: withStatus ? try plan(record, force: false).status : nil)
+    /// Calls `body` with the decided record of each decision commit from `tip` back along first
+    /// parents, newest first, stopping before `stop` or after `limit` commits; with `email`, only
+    /// for commits that person authored (the caller holds the lock).
+    func walkDecisions(from tip: String?, until stop: String?, limit: Int, in snapshot: Ledger.Snapshot,
+                       authoredBy email: String? = nil, _ body: (ChangeRecord) throws -> Void) throws {
+        var next = tip.flatMap(ObjectID.init(hex:))
+        var steps = 0
+        while let id = next, id.hex != stop, steps < limit {
+            let commit = try repository.commit(id)
+            if email == nil || commit.author.email == email, let changeID = commit.trailer("Change-Id").first,
+               let record = try ledger.decidedRecord(changeID, in: snapshot) {
+                try body(record)
+            }
+            next = commit.parents.first
+            steps += 1
+        }
     }
 
-    func diff(of record: ChangeRecord) throws -> [FileDiff] {
+    /// `record` with its diff and, if asked, whether it applies now (the caller holds the lock).
+    func pendingChange(record: ChangeRecord, withStatus: Bool, patchText: Bool = true) throws -> PendingChange {
+        PendingChange(record: record, files: try diff(of: record, patchText: patchText),
+                      status: withStatus ? try plan(record, force: false).status : nil)
+    }
+
+    func diff(of record: ChangeRecord, patchText: Bool = true) throws -> [FileDiff] {
         let revision = try repository.commit(ObjectID(hex: record.revisions.last!)!)
         let baseTree = try repository.commit(revision.parents[0]).tree
-        return try repository.diff(from: baseTree, to: revision.tree, paths: record.paths)
+        return try repository.diff(from: baseTree, to: revision.tree, paths: record.paths, patchText: patchText)
     }
 }

@@ -23,7 +23,6 @@ extension ChangeStore {
                 transaction.state.rejectedTip = recorded.hex
                 transaction.decided.append(change)
                 transaction.newObjects.append(recorded)
-                transaction.state.remember(change)
                 transaction.message = "reject \(id)"
                 logger.info("change rejected", metadata: ["change": "\(id)"])
                 return change

@@ -40,6 +40,8 @@ public final class ChangeStore: @unchecked Sendable {
         workingTree = WorkingTree(root: root)
         approvalLock = ApprovalLock(gitDirectory: repository.gitDirectory)
         host = Person.host(of: repository)
+        // The identity git would find in the configuration, read once (see setReflogIdentity).
+        try? repository.setReflogIdentity(name: host.name, email: host.email)
         self.logger = logger
         self.clock = clock
     }

@@ -29,6 +29,9 @@ struct Ledger {
     final class Cache {
         var snapshot: Snapshot?
         let stateEncoder = StateEncoder()
+        /// The records the last write decided, by id, with the ledger tree that holds them: the
+        /// event pass right after a decision tells of it without reading its record back.
+        var decided: (tree: ObjectID, records: [String: ChangeRecord])?
     }
 
     struct Snapshot {
@@ -79,6 +82,7 @@ struct Ledger {
 
     /// A decided change's record, or nil when no decided change has that id.
     func decidedRecord(_ id: String, in snapshot: Snapshot) throws -> ChangeRecord? {
+        if let written = cache.decided, written.tree == snapshot.tree, let record = written.records[id] { return record }
         guard let tree = snapshot.tree, let entry = try repository.entry(at: Ledger.decidedPath(id), inTree: tree) else {
             return nil
         }
@@ -113,6 +117,7 @@ struct Ledger {
                                                  committer: signature, message: subject + "\n\n" + body + "\n")
         try repository.updateReference(Ledger.ref, to: commit, expecting: snapshot.tip, message: "letswork: \(message)")
         cache.snapshot = Snapshot(tip: commit, tree: tree, state: state)
+        cache.decided = (tree, Dictionary(decided.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last }))
         return commit
     }
 

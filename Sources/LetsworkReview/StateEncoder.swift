@@ -1,7 +1,7 @@
 import Foundation
 
-/// Encodes the ledger's state as JSON, reusing each pending record's and each recent decision's
-/// encoding from the previous write while it is unchanged.
+/// Encodes the ledger's state as JSON, reusing each pending record's encoding from the previous
+/// write while it is unchanged.
 ///
 /// Why: every ledger update writes the whole state, and JSONEncoder took about 3 ms for it at
 /// 100 pending changes — the one part of an update that still grew with the queue. An update
@@ -14,7 +14,6 @@ final class StateEncoder {
         return encoder
     }()
     private var records: [String: (record: ChangeRecord, json: Data)] = [:]
-    private var decisions: [LedgerState.RecentDecision: Data] = [:]
 
     func encode(_ state: LedgerState) throws -> Data {
         var freshRecords: [String: (record: ChangeRecord, json: Data)] = [:]
@@ -30,14 +29,6 @@ final class StateEncoder {
             }
         }
         records = freshRecords  // decided records leave the cache with the queue
-        var freshDecisions: [LedgerState.RecentDecision: Data] = [:]
-        var recent: [Data] = []
-        for decision in state.recentDecisions {
-            let json = try decisions[decision] ?? encoder.encode(decision)
-            freshDecisions[decision] = json
-            recent.append(json)
-        }
-        decisions = freshDecisions
 
         // The keys in JSONEncoder's sorted order; nil optionals are left out, as it does.
         var output = Data("{".utf8)
@@ -57,11 +48,52 @@ final class StateEncoder {
         }
         if let tip = state.approvedTip { key("approvedTip", try encoder.encode(tip)) }
         key("pending", array(pending))
-        if let view = state.pendingView { key("pendingView", try encoder.encode(view)) }
-        key("recentDecisions", array(recent))
+        if let view = state.pendingView { key("pendingView", try encode(view)) }
         if let tip = state.rejectedTip { key("rejectedTip", try encoder.encode(tip)) }
         key("version", try encoder.encode(state.version))
         output.append(UInt8(ascii: "}"))
         return output
+    }
+
+    /// The view as JSONEncoder writes it, by hand when every value is a commit id: it holds two
+    /// ids per pending change and changes with every operation, so JSONEncoder's per-value cost
+    /// made it the state's one part that still grew with the queue.
+    private func encode(_ view: LedgerState.PendingView) throws -> Data {
+        let ids = view.commits + (view.revisions ?? []) + [view.root] + (view.merge.map { [$0] } ?? [])
+        guard ids.allSatisfy(Self.isPlainID) else { return try encoder.encode(view) }
+        var output = Data()
+        output.reserveCapacity(ids.count * 43 + 64)
+        func list(_ values: [String]) {
+            output.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                quoted(value)
+            }
+            output.append(UInt8(ascii: "]"))
+        }
+        func quoted(_ value: String) {
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: value.utf8)
+            output.append(UInt8(ascii: "\""))
+        }
+        output.append(contentsOf: Array("{\"commits\":".utf8))
+        list(view.commits)
+        if let merge = view.merge {
+            output.append(contentsOf: Array(",\"merge\":".utf8))
+            quoted(merge)
+        }
+        if let revisions = view.revisions {
+            output.append(contentsOf: Array(",\"revisions\":".utf8))
+            list(revisions)
+        }
+        output.append(contentsOf: Array(",\"root\":".utf8))
+        quoted(view.root)
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
+    /// Letters and digits only: JSON needs no escape for them, in any encoder's style.
+    private static func isPlainID(_ value: String) -> Bool {
+        value.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
     }
 }

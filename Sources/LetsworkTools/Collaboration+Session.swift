@@ -33,7 +33,8 @@ extension Collaboration {
         // Each event about one of the caller's own changes carries that change's state now
         // (pending, conflicting, approved, merged, rejected), so an agent need not parse messages.
         let states: [String: String] = caller.isHost || !events.contains(where: { $0.changeID != nil }) ? [:]
-            : Dictionary(try store.changes(proposedBy: caller.id).map { ($0.id, Self.state(of: $0)) }, uniquingKeysWith: { first, _ in first })
+            : Dictionary(try store.records(Set(events.compactMap(\.changeID))).filter { $0.proposer.id == caller.id }
+                .map { ($0.id, Self.state(of: $0)) }, uniquingKeysWith: { first, _ in first })
         let structured = events.map { event -> JSONValue in
             guard case .object(var object) = event.structured else { return event.structured }
             object["state"] = event.changeID.flatMap { states[$0] }.value

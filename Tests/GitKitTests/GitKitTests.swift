@@ -124,4 +124,43 @@ struct GitKitTests {
         #expect(!error.message.isEmpty)
         #expect(error.isNotFound)
     }
+
+    @Test("commits are written as git writes them, zlib level 1, and git fsck --strict accepts them")
+    func commitsAsGitWritesThem() throws {
+        try TemporaryRepository.with(files: ["a.txt": "a\n"]) { repo in
+            let repository = try Repository.open(at: repo.path)
+            let head = try #require(try repository.headCommit())
+            let tree = try repository.commit(head).tree
+            let author = Signature(name: "Ann Ünïcode", email: "ann@example.com", time: 1_700_000_000, offsetMinutes: -330)
+            let committer = Signature(name: "letswork", email: "letswork@letswork.invalid", time: 1_700_000_100, offsetMinutes: 60)
+            let first = try repository.createCommit(tree: tree, parents: [head], author: author, committer: committer,
+                                                    message: "One\n\nbody\n")
+            let merge = try repository.createCommit(tree: tree, parents: [head, first], author: author, committer: committer,
+                                                    message: "Two\n")
+            let text = try repo.git("cat-file", "commit", merge.hex)
+            #expect(text == """
+                tree \(tree.hex)
+                parent \(head.hex)
+                parent \(first.hex)
+                author Ann Ünïcode <ann@example.com> 1700000000 -0530
+                committer letswork <letswork@letswork.invalid> 1700000100 +0100
+
+                Two
+
+                """)
+            #expect(try repo.git("log", "-1", "--format=%an|%ae|%ai|%cn|%ci|%s", first.hex)
+                == "Ann Ünïcode|ann@example.com|2023-11-14 16:43:20 -0530|letswork|2023-11-14 23:15:00 +0100|One\n")
+            let object = try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/objects/\(merge.hex.prefix(2))/\(merge.hex.dropFirst(2))"))
+            #expect(Array(object.prefix(2)) == [0x78, 0x01])  // zlib's header for level 1
+            // The same commit again is the same object, written once.
+            #expect(try repository.createCommit(tree: tree, parents: [head, first], author: author, committer: committer,
+                                                message: "Two\n") == merge)
+            #expect(try repo.run(["git", "-C", repo.path, "fsck", "--strict", "--no-dangling"]).isEmpty)
+            // A name libgit2 refuses is refused here too, before anything is written.
+            #expect(throws: GitError.self) {
+                try repository.createCommit(tree: tree, parents: [head], author: Signature(name: "a <b>", email: "x", time: 1),
+                                            committer: committer, message: "x\n")
+            }
+        }
+    }
 }

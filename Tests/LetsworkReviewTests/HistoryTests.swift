@@ -32,6 +32,29 @@ struct HistoryTests {
         }
     }
 
+    @Test("decisions between two ledger views come in the order they were made, whatever their kind; a guest's own are found")
+    func decisionsInOrder() throws {
+        try TemporaryRepository.with(files: ["a.txt": "a\n", "b.txt": "b\n", "c.txt": "c\n", "d.txt": "d\n"]) { repo in
+            // One clock second for all: the order must come from git, not from the dates.
+            let store = try ChangeStore.open(containing: repo.path, clock: { 1_800_000_000 })
+            let ids = try ["a", "b", "c", "d"].map { try store.submit([write("\($0).txt", "new\n")], by: $0 == "c" ? bob : alice).changeID }
+            let before = try store.ledgerView()
+            _ = try approved(store.approve(ids[2]))
+            try store.reject(ids[0], reason: "no")
+            _ = try approved(store.approve(ids[3]))
+            try store.reject(ids[1])
+            let after = try store.ledgerView()
+            #expect(try store.decisions(after: before, upTo: after).map(\.id) == [ids[2], ids[0], ids[3], ids[1]])
+            #expect(try store.decisions(after: after, upTo: after).isEmpty)
+            let middle = try #require(try store.ledgerView(at: try repo.git("rev-parse", "refs/letswork/ledger~2").trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(try store.decisions(after: middle, upTo: after).map(\.id) == [ids[3], ids[1]])
+            #expect(Set(try store.changes(proposedBy: alice.id).map(\.id)) == Set([ids[0], ids[1], ids[3]]))
+            #expect(try store.changes(proposedBy: bob.id).map(\.id) == [ids[2]])
+            // The ledger's state lists no decisions: it grows with the queue, not the history.
+            #expect(!(try repo.git("cat-file", "commit", "refs/letswork/ledger").contains("recentDecisions")))
+        }
+    }
+
     @Test("the pending view follows HEAD when the host commits")
     func viewFollowsHead() throws {
         try TemporaryRepository.with(files: ["a.txt": "a\n", "b.txt": "b\n"]) { repo in

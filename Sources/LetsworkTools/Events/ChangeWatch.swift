@@ -146,7 +146,7 @@ extension Collaboration {
             stamps[record.id] = now
             guard let before = known[record.id] else { continue }
             let edited = record.paths.filter { before[$0] != nil && before[$0] != now[$0] }
-            guard !edited.isEmpty, let change = try store.pendingChange(record.id) else { continue }
+            guard !edited.isEmpty, let change = try store.pendingChange(record.id, patchText: false) else { continue }
             news.append((EventWording.hostEdited(change, files: edited), [record.proposer.id]))
         }
         watch.state.withLock { $0.stamps = stamps }

@@ -10,7 +10,7 @@ enum EventWording {
         for record in new.pending {
             let earlier = before[record.id]
             if earlier == nil || earlier!.revisionNumber < record.revisionNumber {
-                guard let change = try store.pendingChange(record.id) else { continue }
+                guard let change = try store.pendingChange(record.id, patchText: false) else { continue }
                 news.append((proposed(change, forHost: true), ["host"]))
                 news.append((proposed(change, forHost: false), [Collaboration.otherGuests]))
             }
@@ -18,9 +18,7 @@ enum EventWording {
                 news.append((conflicting(record, files: conflict.paths), [record.proposer.id]))
             }
         }
-        let decidedBefore = Set(old.recentDecisions)
-        for id in new.recentDecisions where !decidedBefore.contains(id) {
-            guard let record = try store.decidedRecord(id) else { continue }
+        for record in try store.decisions(after: old, upTo: new) {
             news.append((decided(record, hostName: hostName), [record.proposer.id]))
         }
         return news
