@@ -1,13 +1,14 @@
 import CGit2
 
-/// Writes commits as loose objects at zlib level 1, straight to a loose backend of the
-/// repository's object folder.
+/// Writes commits as loose objects at the level the composition root chose
+/// (``Libgit2Settings/setCommitCompression(level:)``, letswork: 1), straight to a loose backend
+/// of the repository's object folder.
 ///
 /// Why not libgit2's commit creation: it compresses at level 6 and, before each write, looks
 /// the new object up in every pack and rescans `objects/pack/` when it is not found (always,
-/// for a commit that is new). The ledger's commits carry the pending queue's state, about 40 KB
-/// under 100 pending changes, and level 6 took 0.7 ms of it where level 1 takes 0.3; git reads
-/// objects of any level alike (docs/performance.md, "The write path").
+/// for a commit that is new). The ledger's commits carry the pending queue's state, which grows
+/// with the queue and is worth compressing faster; git reads objects of any level alike
+/// (docs/architecture.md, "The write path").
 final class CommitWriter {
     private let repository: OpaquePointer
     private var backend: UnsafeMutablePointer<git_odb_backend>?
@@ -42,7 +43,7 @@ final class CommitWriter {
         defer { git_buf_dispose(&folder) }
         try git(operation) { git_repository_item_path(&folder, repository, GIT_REPOSITORY_ITEM_OBJECTS) }
         var made: UnsafeMutablePointer<git_odb_backend>?
-        try git(operation) { git_odb_backend_loose(&made, folder.ptr, 1, 0, 0, 0) }
+        try git(operation) { git_odb_backend_loose(&made, folder.ptr, Libgit2Settings.commitCompression.load(ordering: .relaxed), 0, 0, 0) }
         backend = made
         return made!
     }

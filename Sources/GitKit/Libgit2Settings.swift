@@ -1,4 +1,5 @@
 import CGit2
+import Synchronization
 
 /// libgit2's process-wide settings: one set per process, shared by every repository handle.
 /// Which values to use is the composition root's choice (`Tuning` in the `letswork` target);
@@ -23,4 +24,16 @@ public enum Libgit2Settings {
         try git("set hash verification") { letswork_set_strict_hash_verification(verifyHashes ? 1 : 0) }
         try git("set the reference check of new objects") { letswork_set_strict_object_creation(checkReferences ? 1 : 0) }
     }
+
+    /// The zlib level (0–9; -1: zlib's default, 6) at which ``Repository/createCommit(tree:parents:author:committer:message:)``
+    /// writes commits, for handles opened after this call.
+    /// - Throws: ``GitError`` for a level outside -1…9.
+    public static func setCommitCompression(level: Int32) throws {
+        guard (-1...9).contains(level) else {
+            throw GitError(code: -1, category: 0, message: "zlib levels are -1 to 9, not \(level)", operation: "set the commit compression")
+        }
+        commitCompression.store(level, ordering: .relaxed)
+    }
+
+    static let commitCompression = Atomic<Int32>(-1)
 }

@@ -53,8 +53,8 @@ public struct ChangeRecord: Sendable, Codable, Equatable {
 /// The ledger's state: the pending queue and the tips of the derived refs. Decisions are not
 /// listed here: each is a commit on refs/letswork/approved or rejected (walked by
 /// ``ChangeStore/decisions(after:upTo:)``), so the state a ledger commit carries grows with the
-/// queue, never with the history. (Ledgers written before listed the newest 500; a decoder
-/// ignores that key.)
+/// queue, never with the history. (Ledgers written before listed the newest 500 there; the
+/// key is ignored on reading and written empty, for older builds that require it.)
 struct LedgerState: Codable, Equatable {
     var version = 1
     /// Pending changes, oldest first.

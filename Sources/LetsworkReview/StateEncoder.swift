@@ -49,6 +49,9 @@ final class StateEncoder {
         if let tip = state.approvedTip { key("approvedTip", try encoder.encode(tip)) }
         key("pending", array(pending))
         if let view = state.pendingView { key("pendingView", try encode(view)) }
+        // Always empty: letswork builds before 2026-12-02 require the key (they listed recent
+        // decisions there) and read an empty list as "none", so they still open the ledger.
+        key("recentDecisions", Data("[]".utf8))
         if let tip = state.rejectedTip { key("rejectedTip", try encoder.encode(tip)) }
         key("version", try encoder.encode(state.version))
         output.append(UInt8(ascii: "}"))

@@ -22,6 +22,11 @@ struct Tuning {
     /// commit names every pending change: under 100 of them that was 101 lookups per operation,
     /// and it was most of what a deep queue cost.
     var checkObjectReferences = false
+    /// The zlib level of the commits letswork writes (libgit2: 6, for every object). A ledger
+    /// commit carries the pending queue's state, tens of kilobytes under a deep queue, written
+    /// on every operation; level 1 compresses it in well under half the time, and git reads
+    /// any level alike.
+    var commitCompression: Int32 = 1
     /// The most glibc arenas, for a long-running server (nil: glibc's default, eight per core).
     /// Each thread that runs a search or a large listing otherwise gets an arena of its own,
     /// which keeps its free fragments, and the process grows while its live heap does not.
@@ -41,5 +46,6 @@ struct Tuning {
         // options of the libgit2 the package is built with.
         try? Libgit2Settings.setCacheLimits(largestTree: largestCachedTree, total: objectCache)
         try? Libgit2Settings.setObjectChecks(verifyHashes: verifyObjectHashes, checkReferences: checkObjectReferences)
+        try? Libgit2Settings.setCommitCompression(level: commitCompression)
     }
 }

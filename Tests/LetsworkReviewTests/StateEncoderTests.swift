@@ -24,13 +24,18 @@ struct StateEncoderTests {
         state.pendingView?.merge = nil
         let data = try encoder.encode(state)
         #expect(try JSONDecoder().decode(LedgerState.self, from: data) == state)
-        // The same bytes as JSONEncoder with sorted keys.
+        // The same bytes as JSONEncoder with sorted keys, plus the empty list older builds require.
         let reference = JSONEncoder()
         reference.outputFormatting = [.sortedKeys]
-        #expect(data == (try reference.encode(state)))
+        func expected(_ state: LedgerState) throws -> Data {
+            let json = String(decoding: try reference.encode(state), as: UTF8.self)
+            let next = json.range(of: ",\"rejectedTip\"") ?? json.range(of: ",\"version\"")!
+            return Data((json[..<next.lowerBound] + ",\"recentDecisions\":[]" + json[next.lowerBound...]).utf8)
+        }
+        #expect(data == (try expected(state)))
         // A view whose values are not plain ids (a ledger edited by hand) goes through JSONEncoder.
         state.pendingView = .init(root: "a/\"b", commits: ["x"], revisions: nil, merge: "é")
-        #expect(try encoder.encode(state) == (try reference.encode(state)))
+        #expect(try encoder.encode(state) == (try expected(state)))
         #expect(try JSONDecoder().decode(LedgerState.self, from: encoder.encode(state)) == state)
     }
 }
