@@ -11,13 +11,12 @@ import signal
 import statistics
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import server_bench as sb  # noqa: E402
 import write_path_bench as wp  # noqa: E402
 
-BLOCK, BLOCKS, FILES = 20, 8, 1000
+BLOCKS, FILES = 8, 1000
 
 
 def main():
@@ -43,20 +42,13 @@ def main():
             os.makedirs(repo)
             sb.make_repository(repo, FILES)
             servers.append(sb.start_python(original, repo)[0])
-        pairs = [wp.Pairs(server) for server in servers]
-        for p in pairs:
-            p.run(5)  # warm-up, not counted
-            p.times.clear()
-        for _ in range(BLOCKS):
-            for p in pairs:
-                p.run(BLOCK)
-                time.sleep(0.1)  # a guest token's rate limit: bursts of 200 at 50 a second
+        pairs = wp.alternate(servers, BLOCKS)
     finally:
         for server in servers:
             server.process.send_signal(signal.SIGTERM)
             server.process.wait(timeout=20)
         sb.remove_scratch(base)
-    table = f"| {FILES} files, {BLOCK * BLOCKS} pairs each, alternating blocks of {BLOCK} | p50 (ms) | p95 (ms) |\n|---|---|---|\n"
+    table = f"| {FILES} files, {wp.BLOCK * BLOCKS} pairs each, alternating blocks of {wp.BLOCK} | p50 (ms) | p95 (ms) |\n|---|---|---|\n"
     for p in pairs:
         table += f"| {p.server.name} | {statistics.median(p.times):.2f} | {wp.percentile(p.times, 95):.2f} |\n"
     os.makedirs(out, exist_ok=True)

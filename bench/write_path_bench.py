@@ -53,6 +53,19 @@ class Pairs:
             self.times.append((time.perf_counter() - t) * 1000)
 
 
+def alternate(servers, blocks):
+    """Pairs on each server after a warm-up of 5, the servers taking turns in `blocks` blocks of
+    BLOCK pairs, so that the machine's noise falls on all alike."""
+    pairs = [Pairs(server) for server in servers]
+    for p in pairs:
+        p.run(5)  # warm-up, not counted
+        p.times.clear()
+    for _ in range(blocks):
+        for p in pairs:
+            p.run(BLOCK)
+    return pairs
+
+
 def ping_under_approvals(server, approvers=16, seconds=4):
     """wrk's ping latencies (ms: p50, p99) on one connection while rounds of `approvers`
     approvals run at once, and every approval's time (ms). wrk is a process of its own, so
@@ -125,13 +138,7 @@ def run(binary, python, count, out):
             print(f"write path: {count} files for {name}…", file=sys.stderr)
             sb.make_repository(repo, count)
             servers.append(starter(arg, repo)[0])
-        pairs = [Pairs(server) for server in servers]
-        for p in pairs:
-            p.run(5)  # warm-up, not counted
-            p.times.clear()
-        for _ in range(BLOCKS):
-            for p in pairs:
-                p.run(BLOCK)
+        pairs = alternate(servers, BLOCKS)
         ping, approvals = ping_under_approvals(servers[0])
     finally:
         for server in servers:

@@ -129,7 +129,8 @@ extension Repository {
         return try commitWriter.write(Array(text.utf8), as: GIT_OBJECT_COMMIT, operation: "write a commit")
     }
 
-    /// The parents of commit `id`, without reading its message.
+    /// The parents of commit `id`, without copying its message out (a ledger commit's is tens of
+    /// kilobytes).
     /// - Throws: ``GitError`` when it does not exist or is not a commit.
     public func parents(of id: ObjectID) throws -> [ObjectID] {
         var handle: OpaquePointer?
