@@ -25,15 +25,15 @@ public enum Libgit2Settings {
         try git("set the reference check of new objects") { letswork_set_strict_object_creation(checkReferences ? 1 : 0) }
     }
 
-    /// The zlib level (0–9; -1: zlib's default, 6) at which ``Repository/createCommit(tree:parents:author:committer:message:)``
-    /// writes commits, for handles opened after this call.
+    /// The zlib level (0–9; -1: libgit2's default for loose objects, the fastest) at which
+    /// repositories opened after this call write loose objects.
     /// - Throws: ``GitError`` for a level outside -1…9.
-    public static func setCommitCompression(level: Int32) throws {
+    public static func setLooseObjectCompression(level: Int32) throws {
         guard (-1...9).contains(level) else {
-            throw GitError(code: -1, category: 0, message: "zlib levels are -1 to 9, not \(level)", operation: "set the commit compression")
+            throw GitError(code: -1, category: 0, message: "zlib levels are -1 to 9, not \(level)", operation: "set the loose objects' compression")
         }
-        commitCompression.store(level, ordering: .relaxed)
+        looseObjectCompression.store(level, ordering: .relaxed)
     }
 
-    static let commitCompression = Atomic<Int32>(-1)
+    static let looseObjectCompression = Atomic<Int32>(-1)
 }

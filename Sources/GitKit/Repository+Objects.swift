@@ -9,9 +9,19 @@ extension Repository {
     /// Stores `bytes` as a blob and returns its id.
     /// - Throws: ``GitError`` when the object database cannot be written.
     public func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {
+        try writeObject(bytes, as: GIT_OBJECT_BLOB, operation: "write a blob")
+    }
+
+    /// Stores `bytes` (an object's content, without git's header) as an object of `type`, in
+    /// one write (libgit2's blob creation streams: it opens a temporary file before it knows
+    /// whether the object exists).
+    func writeObject(_ bytes: [UInt8], as type: git_object_t, operation: String) throws -> ObjectID {
         var oid = git_oid()
+        var odb: OpaquePointer?
+        try git(operation) { git_repository_odb(&odb, pointer) }
+        defer { git_odb_free(odb) }
         _ = try bytes.withUnsafeBytes { buffer in
-            try git("write a blob") { git_blob_create_from_buffer(&oid, pointer, buffer.baseAddress, buffer.count) }
+            try git(operation) { git_odb_write(&oid, odb, buffer.baseAddress, buffer.count, type) }
         }
         return ObjectID(oid)
     }
@@ -126,7 +136,7 @@ extension Repository {
         var text = "tree \(tree.hex)\n"
         for parent in parents { text += "parent \(parent.hex)\n" }
         text += "author \(author.header)\ncommitter \(committer.header)\n\n" + message
-        return try commitWriter.write(Array(text.utf8), as: GIT_OBJECT_COMMIT, operation: "write a commit")
+        return try writeObject(Array(text.utf8), as: GIT_OBJECT_COMMIT, operation: "write a commit")
     }
 
     /// The parents of commit `id`, without copying its message out (a ledger commit's is tens of

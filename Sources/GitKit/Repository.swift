@@ -16,14 +16,12 @@ public final class Repository {
     public let gitDirectory: String
     /// The working tree's root folder (ends with `/`), nil for a bare repository.
     public let workingDirectory: String?
-    /// Where ``createCommit(tree:parents:author:committer:message:)`` writes (see CommitWriter).
-    lazy var commitWriter = CommitWriter(repository: pointer)
-
-    private init(pointer: OpaquePointer) {
+    private init(pointer: OpaquePointer) throws {
         self.pointer = pointer
         gitDirectory = String(cString: git_repository_path(pointer))
         workingDirectory = git_repository_workdir(pointer).map { String(cString: $0) }
         installPlaceholderIndex()
+        try installObjectDatabase()
     }
 
     /// Gives the handle an empty in-memory index in place of the repository's.
@@ -61,7 +59,7 @@ public final class Repository {
         _ = libgit2Initialized
         var handle: OpaquePointer?
         try git("open the git repository at \(path)") { git_repository_open(&handle, path) }
-        return Repository(pointer: handle!)
+        return try Repository(pointer: handle!)
     }
 
     /// Creates a new, empty, non-bare repository at `path`.
@@ -70,7 +68,7 @@ public final class Repository {
         _ = libgit2Initialized
         var handle: OpaquePointer?
         try git("create a git repository at \(path)") { git_repository_init(&handle, path, 0) }
-        return Repository(pointer: handle!)
+        return try Repository(pointer: handle!)
     }
 
     public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
@@ -104,6 +102,17 @@ public final class Repository {
         defer { git_buf_dispose(&buffer) }
         guard git_config_get_string_buf(&buffer, config, key) == 0, let text = buffer.ptr else { return nil }
         return String(cString: text)
+    }
+
+    /// A boolean value from the repository's configuration (with the user's and system's), or
+    /// nil when it is not set or not a boolean.
+    public func configBool(_ key: String) -> Bool? {
+        var config: OpaquePointer?
+        guard git_repository_config_snapshot(&config, pointer) == 0 else { return nil }
+        defer { git_config_free(config) }
+        var value: Int32 = 0
+        guard git_config_get_bool(&value, config, key) == 0 else { return nil }
+        return value != 0
     }
 
     /// The identity libgit2 writes into reflogs for this handle's reference updates. Set, it

@@ -13,24 +13,34 @@ extension ChangeStore {
         /// Runs `work` on the store's queue and returns its result.
         /// - Throws: whatever `work` throws.
         public func run<T: Sendable>(_ work: @escaping @Sendable (ChangeStore) throws -> T) async throws -> T {
+            try await run(work, then: nil)
+        }
+
+        /// Runs `work` on the store's queue and returns its result; when it succeeds with a value
+        /// `succeeded` accepts, runs `followUp` next in the same turn, after the caller has its
+        /// result: the caller's answer does not wait for it, and nothing queued after `work`
+        /// runs before it.
+        func run<T: Sendable>(_ work: @escaping @Sendable (ChangeStore) throws -> T,
+                              then followUp: FollowUp?, when succeeded: @escaping @Sendable (T) -> Bool = { _ in true }) async throws -> T {
             try await withCheckedThrowingContinuation { continuation in
-                store.queue.async { [store] in continuation.resume(with: Result { try work(store) }) }
+                store.queue.async { [store] in
+                    let result = Result { try work(store) }
+                    continuation.resume(with: result)
+                    if let followUp, case .success(let value) = result, succeeded(value) { followUp(store) }
+                }
             }
         }
 
         /// Work to do on the store's queue right after an operation succeeds, in the same turn
-        /// (what follows it on the queue waits for it): telling everyone the operation concerns.
+        /// (what follows it on the queue waits for it) but after its caller has the result:
+        /// telling everyone the operation concerns.
         public typealias FollowUp = @Sendable (ChangeStore) -> Void
 
         /// ``ChangeStore/submit(_:by:summary:)`` off the cooperative pool, then `followUp`.
         /// - Throws: ``ReviewError`` as the synchronous call does.
         public func submit(_ operations: [FileOperation], by proposer: Person, summary: String? = nil,
                            then followUp: FollowUp? = nil) async throws -> SubmitResult {
-            try await run { store in
-                let result = try store.submit(operations, by: proposer, summary: summary)
-                followUp?(store)
-                return result
-            }
+            try await run({ store in try store.submit(operations, by: proposer, summary: summary) }, then: followUp)
         }
 
         /// ``ChangeStore/approve(_:by:force:commitToBranch:)`` off the cooperative pool. While
@@ -41,11 +51,9 @@ extension ChangeStore {
                             commitToBranch: Bool = false, then followUp: FollowUp? = nil) async throws -> ApprovalOutcome {
             var backoff = ApprovalBackoff()
             while true {
-                let attempt = try await run { store in
-                    let attempt = try store.withLock { try store.approveOnce(id, by: decider ?? store.host, force: force, commitToBranch: commitToBranch) }
-                    if case .done = attempt { followUp?(store) }
-                    return attempt
-                }
+                let attempt = try await run({ store in
+                    try store.withLock { try store.approveOnce(id, by: decider ?? store.host, force: force, commitToBranch: commitToBranch) }
+                }, then: followUp, when: { if case .done = $0 { true } else { false } })
                 switch attempt {
                 case .done(let outcome): return outcome
                 case .wait(let reason): try await Task.sleep(for: try backoff.next(reason))
@@ -58,11 +66,7 @@ extension ChangeStore {
         @discardableResult
         public func reject(_ id: String, by decider: Person? = nil, reason: String? = nil,
                            then followUp: FollowUp? = nil) async throws -> ChangeRecord {
-            try await run { store in
-                let record = try store.reject(id, by: decider, reason: reason)
-                followUp?(store)
-                return record
-            }
+            try await run({ store in try store.reject(id, by: decider, reason: reason) }, then: followUp)
         }
     }
 }

@@ -12,7 +12,7 @@ struct LetsworkBench {
         // (Sources/letswork/Tuning.swift), which this executable cannot import.
         try Libgit2Settings.setCacheLimits(largestTree: 1 << 20, total: 4 << 20)
         try Libgit2Settings.setObjectChecks(verifyHashes: false, checkReferences: false)
-        try Libgit2Settings.setCommitCompression(level: 1)
+        try Libgit2Settings.setLooseObjectCompression(level: 1)
         if arguments.first == "scan", let path = arguments.dropFirst().first {
             // `letswork-bench scan REPO [N]`: N scans of an existing repository, for profilers.
             let store = try ChangeStore.open(containing: path)

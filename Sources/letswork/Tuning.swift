@@ -22,11 +22,12 @@ struct Tuning {
     /// commit names every pending change: under 100 of them that was 101 lookups per operation,
     /// and it was most of what a deep queue cost.
     var checkObjectReferences = false
-    /// The zlib level of the commits letswork writes (libgit2: 6, for every object). A ledger
-    /// commit carries the pending queue's state, tens of kilobytes under a deep queue, written
-    /// on every operation; level 1 compresses it in well under half the time, and git reads
-    /// any level alike.
-    var commitCompression: Int32 = 1
+    /// The zlib level of the loose objects letswork writes: the fastest, as libgit2's loose
+    /// backend chooses by default, said here so that no change of that default moves the write
+    /// path's cost. A ledger commit carries the pending queue's state, tens of kilobytes under a
+    /// deep queue, written on every operation; level 1 compresses it in well under half the
+    /// time level 6 takes, and git reads any level alike.
+    var looseObjectCompression: Int32 = 1
     /// The most glibc arenas, for a long-running server (nil: glibc's default, eight per core).
     /// Each thread that runs a search or a large listing otherwise gets an arena of its own,
     /// which keeps its free fragments, and the process grows while its live heap does not.
@@ -46,6 +47,6 @@ struct Tuning {
         // options of the libgit2 the package is built with.
         try? Libgit2Settings.setCacheLimits(largestTree: largestCachedTree, total: objectCache)
         try? Libgit2Settings.setObjectChecks(verifyHashes: verifyObjectHashes, checkReferences: checkObjectReferences)
-        try? Libgit2Settings.setCommitCompression(level: commitCompression)
+        try? Libgit2Settings.setLooseObjectCompression(level: looseObjectCompression)
     }
 }

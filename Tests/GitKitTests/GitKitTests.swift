@@ -127,8 +127,8 @@ struct GitKitTests {
 
     @Test("commits are written as git writes them, zlib level 1, and git fsck --strict accepts them")
     func commitsAsGitWritesThem() throws {
-        try Libgit2Settings.setCommitCompression(level: 1)  // letswork's Tuning
-        #expect(throws: GitError.self) { try Libgit2Settings.setCommitCompression(level: 12) }
+        try Libgit2Settings.setLooseObjectCompression(level: 1)  // letswork's Tuning
+        #expect(throws: GitError.self) { try Libgit2Settings.setLooseObjectCompression(level: 12) }
         try TemporaryRepository.with(files: ["a.txt": "a\n"]) { repo in
             let repository = try Repository.open(at: repo.path)
             let head = try #require(try repository.headCommit())

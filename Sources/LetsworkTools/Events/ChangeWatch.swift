@@ -69,10 +69,11 @@ extension Collaboration {
         await checkForEvents()
     }
 
-    /// A pass to run on the store's queue in the same turn as an operation of this process (see
-    /// ``ChangeStore/SerialCalls/FollowUp``): by the time the tool call that made the change
-    /// answers, everyone it concerns has the event, and the pass does not wait behind the other
-    /// operations queued meanwhile. Other calls never wait for a pass.
+    /// A pass to run on the store's queue in the same turn as an operation of this process, right
+    /// after the caller has its result (see ``ChangeStore/SerialCalls/FollowUp``): nothing queued
+    /// after the operation runs before the pass, so get_notifications (which runs a pass first)
+    /// and the next operation find the event posted, and the pass does not wait behind the other
+    /// operations queued meanwhile. The tool call's answer does not wait for it.
     func followUpTelling() async -> ChangeStore.SerialCalls.FollowUp {
         startWatching()
         let guests = await guestIDs()
