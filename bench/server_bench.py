@@ -32,10 +32,19 @@ def remove_scratch(path):
 
 
 def commit_all(folder):
-    """Makes `folder` a git repository whose one commit holds every file in it."""
+    """Makes `folder` a git repository whose one commit holds every file in it, packed, as a
+    clone is, and on disk."""
     env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="b@x", GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="b@x")
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
+    # Packed now, in the foreground: left loose, the commit's (and later any git command's)
+    # `git gc --auto` packs them in a detached process while the benchmark measures, from
+    # about 6,700 files on. That took seconds of CPU beside whichever server ran then.
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "gc.auto=0", "commit", "-q", "-m", "generated"],
+                 ["gc", "--quiet"]):
         subprocess.run(["git", "-C", folder] + args, check=True, env=env)
+    # The generated files are on disk before anything is measured: otherwise the kernel writes
+    # them out (up to a gigabyte at 100,000 files) during the first half minute of measurements,
+    # and whichever server renames files then waits behind that writeback.
+    os.sync()
 
 
 def start_host(binary, repo):
@@ -85,6 +94,24 @@ def free_port():
         return s.getsockname()[1]
 
 
+def file_creation_us(folder, count=200):
+    """The p50 time (µs) to create an empty file in `folder`, then removed. The write path
+    creates about twenty files per pair (loose objects, reference locks) where the original
+    writes one, and on ext4 a creation costs anywhere from 10 to over 100 µs on one disk,
+    depending on where the inode allocator finds room (slowest beside inodes freed minutes
+    ago): the tables print it, so that a pair's figure can be read with the disk it ran on."""
+    probe = tempfile.mkdtemp(prefix="creation-probe-", dir=folder)
+    times = []
+    try:
+        for i in range(count):
+            start = time.perf_counter()
+            os.close(os.open(os.path.join(probe, f"f{i}"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            times.append((time.perf_counter() - start) * 1e6)
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
+    return statistics.median(times)
+
+
 def make_repository(folder, count):
     """count text files of 1-20 KB in a two-level layout, a few of 1 MB, one commit."""
     line = "let value = \"the quick brown fox jumps over the lazy dog\" // filler\n"
@@ -100,9 +127,7 @@ def make_repository(folder, count):
     for n in range(3):
         with open(os.path.join(folder, f"big{n}.txt"), "w") as f:
             f.write((line * 20000)[:1000 * 1000])
-    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="b@x", GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="b@x")
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
-        subprocess.run(["git", "-C", folder] + args, check=True, env=env)
+    commit_all(folder)
 
 
 class Server:
