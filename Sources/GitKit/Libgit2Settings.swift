@@ -25,12 +25,13 @@ public enum Libgit2Settings {
         try git("set the reference check of new objects") { letswork_set_strict_object_creation(checkReferences ? 1 : 0) }
     }
 
-    /// The zlib level (0–9; -1: libgit2's default for loose objects, the fastest) at which
-    /// repositories opened after this call write loose objects.
-    /// - Throws: ``GitError`` for a level outside -1…9.
+    /// The zlib level (1–9; -1: libgit2's default for loose objects, the fastest) at which
+    /// repositories opened after this call write loose objects. Not 0: libgit2's loose backend
+    /// takes 0 as "do not deflate" and writes objects git cannot read.
+    /// - Throws: ``GitError`` for any other level.
     public static func setLooseObjectCompression(level: Int32) throws {
-        guard (-1...9).contains(level) else {
-            throw GitError(code: -1, category: 0, message: "zlib levels are -1 to 9, not \(level)", operation: "set the loose objects' compression")
+        guard level == -1 || (1...9).contains(level) else {
+            throw GitError(code: -1, category: 0, message: "loose objects take zlib levels 1 to 9 (or -1, libgit2's default), not \(level)", operation: "set the loose objects' compression")
         }
         looseObjectCompression.store(level, ordering: .relaxed)
     }

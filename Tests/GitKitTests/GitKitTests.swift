@@ -129,6 +129,8 @@ struct GitKitTests {
     func commitsAsGitWritesThem() throws {
         try Libgit2Settings.setLooseObjectCompression(level: 1)  // letswork's Tuning
         #expect(throws: GitError.self) { try Libgit2Settings.setLooseObjectCompression(level: 12) }
+        // libgit2 takes 0 as "do not deflate": loose objects git could not read.
+        #expect(throws: GitError.self) { try Libgit2Settings.setLooseObjectCompression(level: 0) }
         try TemporaryRepository.with(files: ["a.txt": "a\n"]) { repo in
             let repository = try Repository.open(at: repo.path)
             let head = try #require(try repository.headCommit())
