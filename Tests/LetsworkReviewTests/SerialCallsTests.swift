@@ -21,11 +21,11 @@ struct SerialCallsTests {
             let trace = Trace()
             let release = DispatchSemaphore(value: 0)
             // The follow-up waits for the caller to say it has its result: run before the
-            // answer, it would time out, and the trace would say so. The wait is long because
+            // answer, it would time out, and the trace would say so. The wait is long (a regression costs five minutes, not a flaky run) because
             // the caller resumes on the cooperative pool, which other suites running at once
             // on a 2-core machine can keep busy for seconds.
             let result = try await store.serial.submit([write("a.txt", "two\n")], by: alice) { _ in
-                trace.add(release.wait(timeout: .now() + 90) == .success ? "follow-up ended" : "follow-up timed out")
+                trace.add(release.wait(timeout: .now() + 300) == .success ? "follow-up ended" : "follow-up timed out")
             }
             trace.add("caller has \(result.changeID)")
             async let next: Void = store.serial.run { _ in trace.add("next operation") }
