@@ -21,9 +21,10 @@ struct SerialCallsTests {
             let trace = Trace()
             let release = DispatchSemaphore(value: 0)
             // The follow-up waits for the caller to say it has its result: run before the
-            // answer, it would time out, and the trace would say so. The wait is long (a regression costs five minutes, not a flaky run) because
-            // the caller resumes on the cooperative pool, which other suites running at once
-            // on a 2-core machine can keep busy for seconds.
+            // answer, it would time out, and the trace would say so. The wait is long (a
+            // regression costs five minutes rather than making a flaky run) because the caller
+            // resumes on the cooperative pool, which the other suites, running at once on a
+            // 2-core machine, kept busy for tens of seconds in CI.
             let result = try await store.serial.submit([write("a.txt", "two\n")], by: alice) { _ in
                 trace.add(release.wait(timeout: .now() + 300) == .success ? "follow-up ended" : "follow-up timed out")
             }
