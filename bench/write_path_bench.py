@@ -156,7 +156,7 @@ def run(binary, python, count, out):
     table += "|---|" + "---|" * (len(names) + (1 if len(names) == 2 else 0)) + "\n"
     table += "| guest write_file + host approve_change, p50 / p95 (ms) | " + " | ".join(f"{medians[n]:.2f} / {p95s[n]:.2f}" for n in names)
     table += (f" | {medians[names[1]] / medians[names[0]]:.2f}× |\n" if len(names) == 2 else " |\n")
-    table += f"| a file's creation in letswork's .git folder before / after the pairs (p50, µs) | {creation[0]:.0f} / {creation[1]:.0f} |" + (" |" * len(names)) + "\n"
+    table += f"| a file's creation in letswork's .git folder before / after the pairs (p50, µs) | {creation[0]:.0f} / {creation[1]:.0f} |" + (" |" * (len(names) - 1 + (1 if len(names) == 2 else 0))) + "\n"
     table += (f"\n| letswork: ping (wrk, 1 connection) while rounds of 16 approvals run at once | p50 {ping['p50']:.3f} ms | "
               f"p99 {ping['p99']:.3f} ms | {len(approvals)} approvals, p50 {percentile(approvals, 50):.1f} ms, max {max(approvals):.1f} ms |\n")
     os.makedirs(out, exist_ok=True)

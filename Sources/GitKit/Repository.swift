@@ -95,24 +95,29 @@ public final class Repository {
 
     /// A string value from the repository's configuration (with the user's and system's), or nil.
     public func configString(_ key: String) -> String? {
-        var config: OpaquePointer?
-        guard git_repository_config_snapshot(&config, pointer) == 0 else { return nil }
-        defer { git_config_free(config) }
-        var buffer = git_buf()
-        defer { git_buf_dispose(&buffer) }
-        guard git_config_get_string_buf(&buffer, config, key) == 0, let text = buffer.ptr else { return nil }
-        return String(cString: text)
+        withConfigSnapshot { config in
+            var buffer = git_buf()
+            defer { git_buf_dispose(&buffer) }
+            guard git_config_get_string_buf(&buffer, config, key) == 0, let text = buffer.ptr else { return nil }
+            return String(cString: text)
+        }
     }
 
     /// A boolean value from the repository's configuration (with the user's and system's), or
     /// nil when it is not set or not a boolean.
     public func configBool(_ key: String) -> Bool? {
+        withConfigSnapshot { config in
+            var value: Int32 = 0
+            guard git_config_get_bool(&value, config, key) == 0 else { return nil }
+            return value != 0
+        }
+    }
+
+    private func withConfigSnapshot<T>(_ body: (OpaquePointer?) -> T?) -> T? {
         var config: OpaquePointer?
         guard git_repository_config_snapshot(&config, pointer) == 0 else { return nil }
         defer { git_config_free(config) }
-        var value: Int32 = 0
-        guard git_config_get_bool(&value, config, key) == 0 else { return nil }
-        return value != 0
+        return body(config)
     }
 
     /// The identity libgit2 writes into reflogs for this handle's reference updates. Set, it
