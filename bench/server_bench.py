@@ -32,14 +32,37 @@ def remove_scratch(path):
 
 
 def commit_all(folder):
-    """Makes `folder` a git repository whose one commit holds every file in it, packed, as a
-    clone is, and on disk."""
+    """Makes `folder` a git repository whose one commit holds every file in it, in one pack and
+    on disk, as a clone leaves it.
+
+    The commit is streamed to `git fast-import`, which writes a pack and no loose object.
+    `git add` then `git gc` would create a loose object per file and delete them all again,
+    and on an ext4 without a journal (this machine's) the inode allocator then steps over every
+    inode freed in the last 60 to 360 seconds (`recently_deleted` in fs/ext4/ialloc.c) on each
+    file created beside them: thousands of freed inodes right where letswork writes its
+    objects, which slowed its pairs, not the original's, for minutes (docs/performance.md)."""
     env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="b@x", GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="b@x")
-    # Packed now, in the foreground: left loose, the commit's (and later any git command's)
-    # `git gc --auto` packs them in a detached process while the benchmark measures, from
-    # about 6,700 files on. That took seconds of CPU beside whichever server ran then.
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "gc.auto=0", "commit", "-q", "-m", "generated"],
-                 ["gc", "--quiet"]):
+    subprocess.run(["git", "-C", folder, "init", "-q", "-b", "main"], check=True, env=env)
+    paths = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not (root == folder and d == ".git"))
+        paths += sorted(os.path.relpath(os.path.join(root, f), folder) for f in files)
+    if any(c in path for path in paths for c in '"\\\n'):
+        raise ValueError(f"commit_all: a file name in {folder} needs quoting for git fast-import")
+    importer = subprocess.Popen(["git", "-C", folder, "fast-import", "--quiet"], stdin=subprocess.PIPE, env=env)
+    stream = importer.stdin
+    for mark, path in enumerate(paths, 1):
+        with open(os.path.join(folder, path), "rb") as f:
+            data = f.read()
+        stream.write(b"blob\nmark :%d\ndata %d\n" % (mark, len(data)) + data + b"\n")
+    stream.write(b"commit refs/heads/main\ncommitter bench <b@x> 1700000000 +0000\ndata 9\ngenerated\n")
+    for mark, path in enumerate(paths, 1):
+        stream.write(b"M 100644 :%d %s\n" % (mark, path.encode()))
+    stream.close()
+    if importer.wait() != 0:
+        raise RuntimeError(f"git fast-import failed in {folder}")
+    # The index, with every file's stat data, as a checkout leaves it.
+    for args in (["read-tree", "main"], ["update-index", "-q", "--refresh"]):
         subprocess.run(["git", "-C", folder] + args, check=True, env=env)
     # The generated files are on disk before anything is measured: otherwise the kernel writes
     # them out (up to a gigabyte at 100,000 files) during the first half minute of measurements,

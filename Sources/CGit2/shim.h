@@ -5,6 +5,7 @@
 #include <git2/sys/commit.h>
 #include <git2/sys/repository.h>
 #include <git2/sys/odb_backend.h>
+#include "loose_writer.h"
 
 /// git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option used.
 static inline int letswork_set_cache_object_limit(git_object_t type, size_t bytes) {

@@ -8,8 +8,11 @@ import Darwin
 extension Repository {
     /// Gives the handle an object database of letswork's making in place of libgit2's default:
     /// the same backends (loose objects, packs, alternates) at the same priorities, with two
-    /// differences.
-    /// - Loose objects are written at ``Libgit2Settings/looseObjectCompression``.
+    /// differences of letswork's own.
+    /// - Loose objects are written by letswork (`letswork_loose_writer` in the CGit2 shim): up to
+    ///   16 KiB as one stored zlib block, larger ones deflated at
+    ///   ``Libgit2Settings/looseObjectCompression``. libgit2 set up a new deflate stream per object,
+    ///   a quarter megabyte cleared each time, to compress trees that hardly compress.
     /// - The pack backend sits behind a gate (`letswork_pack_gate` in the CGit2 shim) that
     ///   rescans `objects/pack/` only when the folder changed. libgit2 rescans it whenever an
     ///   object is not found, and every write of a new object looks it up first: that was a
@@ -27,9 +30,10 @@ extension Repository {
         var loose: UnsafeMutablePointer<git_odb_backend>?
         let fsync: Int32 = configBool("core.fsyncObjectFiles") == true ? 1 : 0
         try git("open the loose objects of \(objects)") {
-            git_odb_backend_loose(&loose, objects, Libgit2Settings.looseObjectCompression.load(ordering: .relaxed), fsync, 0, 0)
+            letswork_loose_backend(&loose, objects, Libgit2Settings.looseObjectCompression.load(ordering: .relaxed), fsync)
         }
         try add(loose!, priority: 1, to: odb, objects)
+        letswork_writer_adopted(loose)
         var packs: UnsafeMutablePointer<git_odb_backend>?
         try git("open the packs of \(objects)") { letswork_gated_pack_backend(&packs, objects) }
         try add(packs!, priority: 2, to: odb, objects)
