@@ -10,7 +10,7 @@ extension Repository {
     /// the same backends (loose objects, packs, alternates) at the same priorities, with two
     /// differences of letswork's own.
     /// - Loose objects are written by letswork (`letswork_loose_writer` in the CGit2 shim): up to
-    ///   16 KiB as one stored zlib block, larger ones deflated at
+    ///   64 KiB as one stored zlib block, larger ones deflated at
     ///   ``Libgit2Settings/looseObjectCompression``. libgit2 set up a new deflate stream per object,
     ///   a quarter megabyte cleared each time, to compress trees that hardly compress.
     /// - The pack backend sits behind a gate (`letswork_pack_gate` in the CGit2 shim) that

@@ -129,14 +129,25 @@ extension Repository {
     /// - Throws: ``GitError`` when the commit cannot be written.
     public func createCommit(tree: ObjectID, parents: [ObjectID], author: Signature,
                              committer: Signature, message: String) throws -> ObjectID {
+        try createCommit(tree: tree, parents: parents, author: author, committer: committer, message: Array(message.utf8))
+    }
+
+    /// The same, with the message in bytes as it is to be stored (a ledger commit's message is
+    /// its state, tens of kilobytes under a deep queue, made as bytes).
+    public func createCommit(tree: ObjectID, parents: [ObjectID], author: Signature,
+                             committer: Signature, message: [UInt8]) throws -> ObjectID {
         // libgit2 checks and normalises the signatures as it would for its own commits.
         let (author, committer) = try author.withGitSignature { author in
             try committer.withGitSignature { committer in (Signature(author), Signature(committer)) }
         }
         var text = "tree \(tree.hex)\n"
         for parent in parents { text += "parent \(parent.hex)\n" }
-        text += "author \(author.header)\ncommitter \(committer.header)\n\n" + message
-        return try writeObject(Array(text.utf8), as: GIT_OBJECT_COMMIT, operation: "write a commit")
+        text += "author \(author.header)\ncommitter \(committer.header)\n\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + message.count)
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(contentsOf: message)
+        return try writeObject(bytes, as: GIT_OBJECT_COMMIT, operation: "write a commit")
     }
 
     /// The parents of commit `id`, without copying its message out (a ledger commit's is tens of

@@ -112,9 +112,11 @@ struct Ledger {
         // One line of subject, whatever a guest's name holds: the state starts after the first
         // blank line.
         let subject = message.split(whereSeparator: \.isNewline).joined(separator: " ")
-        let body = String(decoding: try cache.stateEncoder.encode(state), as: UTF8.self)
+        var text = Array(subject.utf8) + [0x0A, 0x0A]
+        text += try cache.stateEncoder.encode(state)
+        text.append(0x0A)
         let commit = try repository.createCommit(tree: tree, parents: parents, author: signature,
-                                                 committer: signature, message: subject + "\n\n" + body + "\n")
+                                                 committer: signature, message: text)
         try repository.updateReference(Ledger.ref, to: commit, expecting: snapshot.tip, message: "letswork: \(message)")
         cache.snapshot = Snapshot(tip: commit, tree: tree, state: state)
         cache.decided = (tree, Dictionary(decided.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last }))

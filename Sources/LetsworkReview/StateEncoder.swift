@@ -13,17 +13,21 @@ final class StateEncoder {
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }()
-    private var records: [String: (record: ChangeRecord, json: Data)] = [:]
+    private var records: [String: (record: ChangeRecord, json: [UInt8])] = [:]
 
-    func encode(_ state: LedgerState) throws -> Data {
-        var freshRecords: [String: (record: ChangeRecord, json: Data)] = [:]
-        var pending: [Data] = []
+    /// The state's JSON, in bytes: it goes into the ledger commit as they are. Assembled in one
+    /// byte array (Data's appends of small pieces cost more than the encoding they assemble).
+    func encode(_ state: LedgerState) throws -> [UInt8] {
+        var freshRecords: [String: (record: ChangeRecord, json: [UInt8])] = [:]
+        freshRecords.reserveCapacity(state.pending.count)
+        var pending: [[UInt8]] = []
+        pending.reserveCapacity(state.pending.count)
         for record in state.pending {
             if let cached = records[record.id], cached.record == record {
                 pending.append(cached.json)
                 freshRecords[record.id] = cached
             } else {
-                let json = try encoder.encode(record)
+                let json = Array(try encoder.encode(record))
                 pending.append(json)
                 freshRecords[record.id] = (record, json)
             }
@@ -31,29 +35,40 @@ final class StateEncoder {
         records = freshRecords  // decided records leave the cache with the queue
 
         // The keys in JSONEncoder's sorted order; nil optionals are left out, as it does.
-        var output = Data("{".utf8)
-        func key(_ name: String, _ value: Data) {
+        var output: [UInt8] = []
+        output.reserveCapacity(pending.reduce(256) { $0 + $1.count + 1 } + (state.pendingView.map { $0.commits.count * 90 } ?? 0))
+        output.append(UInt8(ascii: "{"))
+        func key(_ name: String) {
             if output.count > 1 { output.append(UInt8(ascii: ",")) }
-            output.append(contentsOf: Array("\"\(name)\":".utf8))
-            output.append(value)
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: name.utf8)
+            output.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
-        func array(_ items: [Data]) -> Data {
-            var data = Data("[".utf8)
-            for (index, item) in items.enumerated() {
-                if index > 0 { data.append(UInt8(ascii: ",")) }
-                data.append(item)
-            }
-            data.append(UInt8(ascii: "]"))
-            return data
+        if let tip = state.approvedTip {
+            key("approvedTip")
+            output.append(contentsOf: try encoder.encode(tip))
         }
-        if let tip = state.approvedTip { key("approvedTip", try encoder.encode(tip)) }
-        key("pending", array(pending))
-        if let view = state.pendingView { key("pendingView", try encode(view)) }
+        key("pending")
+        output.append(UInt8(ascii: "["))
+        for (index, item) in pending.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: item)
+        }
+        output.append(UInt8(ascii: "]"))
+        if let view = state.pendingView {
+            key("pendingView")
+            try encode(view, into: &output)
+        }
         // Always empty: letswork builds before 2026-12-02 require the key (they listed recent
         // decisions there) and read an empty list as "none", so they still open the ledger.
-        key("recentDecisions", Data("[]".utf8))
-        if let tip = state.rejectedTip { key("rejectedTip", try encoder.encode(tip)) }
-        key("version", try encoder.encode(state.version))
+        key("recentDecisions")
+        output.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "]")])
+        if let tip = state.rejectedTip {
+            key("rejectedTip")
+            output.append(contentsOf: try encoder.encode(tip))
+        }
+        key("version")
+        output.append(contentsOf: try encoder.encode(state.version))
         output.append(UInt8(ascii: "}"))
         return output
     }
@@ -61,11 +76,12 @@ final class StateEncoder {
     /// The view as JSONEncoder writes it, by hand when every value is a commit id: it holds two
     /// ids per pending change and changes with every operation, so JSONEncoder's per-value cost
     /// made it the state's one part that still grew with the queue.
-    private func encode(_ view: LedgerState.PendingView) throws -> Data {
+    private func encode(_ view: LedgerState.PendingView, into output: inout [UInt8]) throws {
         let ids = view.commits + (view.revisions ?? []) + [view.root] + (view.merge.map { [$0] } ?? [])
-        guard ids.allSatisfy(Self.isPlainID) else { return try encoder.encode(view) }
-        var output = Data()
-        output.reserveCapacity(ids.count * 43 + 64)
+        guard ids.allSatisfy(Self.isPlainID) else {
+            output.append(contentsOf: try encoder.encode(view))
+            return
+        }
         func list(_ values: [String]) {
             output.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
@@ -79,20 +95,19 @@ final class StateEncoder {
             output.append(contentsOf: value.utf8)
             output.append(UInt8(ascii: "\""))
         }
-        output.append(contentsOf: Array("{\"commits\":".utf8))
+        output.append(contentsOf: "{\"commits\":".utf8)
         list(view.commits)
         if let merge = view.merge {
-            output.append(contentsOf: Array(",\"merge\":".utf8))
+            output.append(contentsOf: ",\"merge\":".utf8)
             quoted(merge)
         }
         if let revisions = view.revisions {
-            output.append(contentsOf: Array(",\"revisions\":".utf8))
+            output.append(contentsOf: ",\"revisions\":".utf8)
             list(revisions)
         }
-        output.append(contentsOf: Array(",\"root\":".utf8))
+        output.append(contentsOf: ",\"root\":".utf8)
         quoted(view.root)
         output.append(UInt8(ascii: "}"))
-        return output
     }
 
     /// Letters and digits only: JSON needs no escape for them, in any encoder's style.

@@ -5,6 +5,11 @@ import Logging
 /// What one operation on the oldest pending change costs under a short and a deep queue: a new
 /// revision, an approval and a rejection, each measured with `depths` changes pending (the
 /// queue is refilled after each decision, so every sample sees the same depth).
+///
+/// The depths take turns sample by sample, each on a repository and store of its own, so that
+/// whatever the machine does meanwhile (another process, the kernel writing out files) falls on
+/// every depth alike: the ratio is the figure that matters, and measuring the depths one after
+/// the other made it swing with the minute.
 struct QueueDepthBenchmark {
     let fileCount: Int
     let depths: [Int]
@@ -18,55 +23,84 @@ struct QueueDepthBenchmark {
         let p95: Double
     }
 
+    /// One depth's repository, store and queue of changes, oldest first.
+    final class Lane {
+        let root: String
+        let paths: [String]
+        let store: ChangeStore
+        var queue: [(id: String, guest: Person, path: String)] = []
+        var next = 0
+        var pair = Samples(), revise = Samples(), approve = Samples(), reject = Samples()
+
+        init(root: String, paths: [String], store: ChangeStore) {
+            self.root = root
+            self.paths = paths
+            self.store = store
+        }
+    }
+
     func run(in folder: String) throws -> [Row] {
-        var rows: [Row] = []
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        var lanes: [Lane] = []
         for depth in depths {
             let root = folder + "/queue-\(fileCount)-\(depth)"
             let paths = try RepositoryGenerator.make(at: root, count: fileCount, fileSize: 1024)
-            var logger = Logger(label: "bench")
-            logger.logLevel = .error
-            let store = try ChangeStore.open(containing: root, logger: logger)
-            var next = 0
-            // Each change is a new guest's edit of a file of its own, spread over the tree.
-            func propose() throws -> (id: String, guest: Person, path: String) {
-                let path = paths[(next * 37) % paths.count]
-                let guest = Person(id: "guest-\(next)", name: "guest \(next)")
-                next += 1
-                let result = try store.submit([try edit(root, path, "// change \(next)\n")], by: guest)
-                return (result.changeID, guest, path)
-            }
-            var queue: [(id: String, guest: Person, path: String)] = []
-            for _ in 0..<depth { queue.append(try propose()) }
-            var revise = Samples(), approve = Samples(), reject = Samples(), pair = Samples()
-            for round in 0..<samples {
+            let lane = Lane(root: root, paths: paths, store: try ChangeStore.open(containing: root, logger: logger))
+            for _ in 0..<depth { lane.queue.append(try propose(in: lane)) }
+            lanes.append(lane)
+        }
+        // The generated files on disk before anything is measured (see RepositoryGenerator).
+        sync()
+        for round in 0..<samples {
+            for lane in lanes {
                 // The server benchmark's pair, through the API: a new change, then its approval.
-                let path = paths[(paths.count / 2 + round * 13) % paths.count]
-                let operation = try edit(root, path, "// pair \(round)\n")
-                try measure(into: &pair) {
-                    let result = try store.submit([operation], by: Person(id: "pair", name: "pair"))
-                    _ = try store.approve(result.changeID)
+                let path = lane.paths[(lane.paths.count / 2 + round * 13) % lane.paths.count]
+                let operation = try edit(lane.root, path, "// pair \(round)\n")
+                try measure(into: &lane.pair) {
+                    let result = try lane.store.submit([operation], by: Person(id: "pair", name: "pair"))
+                    _ = try lane.store.approve(result.changeID)
                 }
             }
-            for round in 0..<samples {
-                let oldest = queue[0]
-                let operation = try edit(root, oldest.path, "// revision \(round)\n")
-                try measure(into: &revise) { _ = try store.submit([operation], by: oldest.guest) }
+        }
+        for round in 0..<samples {
+            for lane in lanes {
+                let oldest = lane.queue[0]
+                let operation = try edit(lane.root, oldest.path, "// revision \(round)\n")
+                try measure(into: &lane.revise) { _ = try lane.store.submit([operation], by: oldest.guest) }
             }
-            for _ in 0..<samples {
-                let oldest = queue.removeFirst()
-                try measure(into: &approve) { _ = try store.approve(oldest.id) }
-                queue.append(try propose())
+        }
+        for _ in 0..<samples {
+            for lane in lanes {
+                let oldest = lane.queue.removeFirst()
+                try measure(into: &lane.approve) { _ = try lane.store.approve(oldest.id) }
+                lane.queue.append(try propose(in: lane))
             }
-            for _ in 0..<samples {
-                let oldest = queue.removeFirst()
-                try measure(into: &reject) { _ = try store.reject(oldest.id, reason: "bench") }
-                queue.append(try propose())
+        }
+        for _ in 0..<samples {
+            for lane in lanes {
+                let oldest = lane.queue.removeFirst()
+                try measure(into: &lane.reject) { _ = try lane.store.reject(oldest.id, reason: "bench") }
+                lane.queue.append(try propose(in: lane))
             }
-            for (name, values) in [("pair: a new change, then its approval", pair), ("revision of the oldest", revise), ("approve the oldest", approve), ("reject the oldest", reject)] {
+        }
+        var rows: [Row] = []
+        for (lane, depth) in zip(lanes, depths) {
+            for (name, values) in [("pair: a new change, then its approval", lane.pair), ("revision of the oldest", lane.revise),
+                                   ("approve the oldest", lane.approve), ("reject the oldest", lane.reject)] {
                 rows.append(Row(operation: name, files: fileCount, depth: depth, p50: values.p50, p95: values.p95))
             }
         }
         return rows
+    }
+
+    /// A new guest's edit of a file of its own, spread over the tree.
+    private func propose(in lane: Lane) throws -> (id: String, guest: Person, path: String) {
+        let path = lane.paths[(lane.next * 37) % lane.paths.count]
+        let guest = Person(id: "guest-\(lane.next)", name: "guest \(lane.next)")
+        lane.next += 1
+        let result = try lane.store.submit([try edit(lane.root, path, "// change \(lane.next)\n")], by: guest)
+        return (result.changeID, guest, path)
     }
 
     private func edit(_ root: String, _ path: String, _ line: String) throws -> FileOperation {

@@ -22,7 +22,7 @@ struct Tuning {
     /// commit names every pending change: under 100 of them that was 101 lookups per operation,
     /// and it was most of what a deep queue cost.
     var checkObjectReferences = false
-    /// The zlib level of the loose objects over 16 KiB that letswork writes (smaller ones are
+    /// The zlib level of the loose objects over 64 KiB that letswork writes (smaller ones are
     /// stored, not deflated: `loose_writer.h` in CGit2 says why): the fastest, as libgit2's loose
     /// backend chooses by default, said here so that no change of that default moves the write
     /// path's cost. A ledger commit carries the pending queue's state, tens of kilobytes under a

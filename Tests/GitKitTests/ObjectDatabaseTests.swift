@@ -37,7 +37,7 @@ struct ObjectDatabaseTests {
         }
     }
 
-    @Test("loose objects up to 16 KiB are one stored zlib block, larger ones deflated; git reads both byte for byte, and no temporary file stays")
+    @Test("loose objects up to 64 KiB are one stored zlib block, larger ones deflated; git reads both byte for byte, and no temporary file stays")
     func looseWriter() throws {
         try TemporaryRepository.with { repo in
             let repository = try Repository.open(at: repo.path)
@@ -45,8 +45,8 @@ struct ObjectDatabaseTests {
             func file(_ id: ObjectID) throws -> [UInt8] {
                 Array(try Data(contentsOf: URL(fileURLWithPath: objects + "/" + id.hex.prefix(2) + "/" + id.hex.dropFirst(2))))
             }
-            // "blob 16373\0" is 11 bytes: 16,373 bytes of content fill the stored limit exactly.
-            let atLimit = [UInt8](repeating: UInt8(ascii: "a"), count: 16_373)
+            // "blob 65524\0" is 11 bytes: 65,524 bytes of content fill one stored block exactly.
+            let atLimit = [UInt8](repeating: UInt8(ascii: "a"), count: 65_524)
             let overLimit = atLimit + [UInt8(ascii: "b")]
             let large = Array(String(repeating: "let value = 42 // a line that compresses\n", count: 25_000).utf8)
             for content in [[], Array("hello, writer\n".utf8), atLimit, overLimit, large] {
@@ -56,7 +56,7 @@ struct ObjectDatabaseTests {
                 let id = try repository.writeBlob(content)
                 #expect(id == expected)
                 let bytes = try file(id)
-                if content.count + 11 <= 16_384 {
+                if content.count + 11 <= 65_535 {
                     #expect(Array(bytes.prefix(3)) == [0x78, 0x01, 0x01], "a zlib stream of one final stored block")
                     #expect(bytes.count == 2 + 5 + content.count + "blob \(content.count)".utf8.count + 1 + 4)
                 } else {
