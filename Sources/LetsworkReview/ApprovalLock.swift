@@ -41,7 +41,7 @@ final class ApprovalLock: @unchecked Sendable {
             close(descriptor)
             return false
         }
-        var data = try JSONEncoder().encode(journal)
+        var data = RecordJSON.encode(journal)
         data.append(0x0A)
         // Written in place without an fsync, like every other letswork write: it must survive the
         // process (kill -9), not a power cut.

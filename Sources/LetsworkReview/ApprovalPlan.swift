@@ -41,6 +41,10 @@ struct ApprovalPlan {
         /// The base and proposed blobs, for --commit's replay onto HEAD.
         let base: TreeEntry?
         let proposed: TreeEntry?
+        /// The ids of `before` and `after` where they are blobs the repository holds already
+        /// (the base's or the proposed one), so the journal neither hashes nor writes them again.
+        let beforeBlob: ObjectID?
+        let afterBlob: ObjectID?
     }
 
     let change: ChangeRecord
@@ -88,8 +92,12 @@ extension ChangeStore {
             let executable = proposed?.mode != base?.mode ? proposed?.isExecutable == true
                 : currentExecutable ?? (proposed?.isExecutable == true)
             func file(_ after: [UInt8]?, _ outcome: ApprovalPlan.Outcome) -> ApprovalPlan.File {
-                ApprovalPlan.File(path: repoPath, before: current, after: after, executable: executable,
-                                  outcome: outcome, base: base, proposed: proposed)
+                let stored = { (bytes: [UInt8]?) -> ObjectID? in
+                    bytes == nil ? nil : bytes == baseBytes ? base?.id : bytes == proposedBytes ? proposed?.id : nil
+                }
+                return ApprovalPlan.File(path: repoPath, before: current, after: after, executable: executable,
+                                         outcome: outcome, base: base, proposed: proposed,
+                                         beforeBlob: stored(current), afterBlob: stored(after))
             }
             func conflict(_ reason: String, _ hunks: [ConflictHunk] = []) -> ApprovalPlan.File {
                 file(current, .conflict(FileConflict(path: path, reason: reason, hunks: hunks)))

@@ -132,8 +132,9 @@ extension ChangeStore {
             decidedBy: decider, merged: !plan.mergedPaths.isEmpty, forced: !plan.forcedPaths.isEmpty,
             commitToBranch: commitToBranch,
             files: try plan.files.map { file in
-                ApplyJournal.File(path: file.path.value, before: file.before.map { ObjectID.blob(hashing: $0).hex },
-                                  after: try file.after.map { try repository.writeBlob($0).hex }, executable: file.executable)
+                ApplyJournal.File(path: file.path.value, before: file.before.map { (file.beforeBlob ?? ObjectID.blob(hashing: $0)).hex },
+                                  after: try file.after.map { try (file.afterBlob ?? repository.writeBlob($0)).hex },
+                                  executable: file.executable)
             })
     }
 

@@ -94,14 +94,12 @@ struct Ledger {
     /// - Throws: ``GitError`` with `isConcurrentUpdate` when another process wrote first.
     func write(_ state: LedgerState, after snapshot: Snapshot, decided: [ChangeRecord],
                newObjects: [ObjectID], message: String, at time: Int64) throws -> ObjectID {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         var updates: [TreeUpdate] = []
         if let tree = snapshot.tree, try repository.entry(at: Self.legacyStatePath, inTree: tree) != nil {
             updates.append(.remove(path: Self.legacyStatePath))
         }
         for record in decided {
-            updates.append(.upsert(path: Ledger.decidedPath(record.id), id: try repository.writeBlob(Array(encoder.encode(record))),
+            updates.append(.upsert(path: Ledger.decidedPath(record.id), id: try repository.writeBlob(RecordJSON.encode(record)),
                                    mode: TreeEntry.regularMode))
         }
         // The first ledger's tree is the empty tree, which decision records already use.

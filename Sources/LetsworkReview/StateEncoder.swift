@@ -5,8 +5,8 @@ import Foundation
 ///
 /// Why: every ledger update writes the whole state, and JSONEncoder took about 3 ms for it at
 /// 100 pending changes — the one part of an update that still grew with the queue. An update
-/// changes one record, so encoding that one is enough. The output is the JSON JSONEncoder would
-/// give with sorted keys, assembled from its pieces; it is read back with JSONDecoder.
+/// changes one record, so encoding that one is enough (with ``RecordJSON``). The output is the
+/// JSON JSONEncoder would give with sorted keys; it is read back with JSONDecoder.
 final class StateEncoder {
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -27,7 +27,7 @@ final class StateEncoder {
                 pending.append(cached.json)
                 freshRecords[record.id] = cached
             } else {
-                let json = Array(try encoder.encode(record))
+                let json = RecordJSON.encode(record)
                 pending.append(json)
                 freshRecords[record.id] = (record, json)
             }
@@ -46,7 +46,7 @@ final class StateEncoder {
         }
         if let tip = state.approvedTip {
             key("approvedTip")
-            output.append(contentsOf: try encoder.encode(tip))
+            output.append(contentsOf: RecordJSON.encode(string: tip))
         }
         key("pending")
         output.append(UInt8(ascii: "["))
@@ -65,10 +65,10 @@ final class StateEncoder {
         output.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "]")])
         if let tip = state.rejectedTip {
             key("rejectedTip")
-            output.append(contentsOf: try encoder.encode(tip))
+            output.append(contentsOf: RecordJSON.encode(string: tip))
         }
         key("version")
-        output.append(contentsOf: try encoder.encode(state.version))
+        output.append(contentsOf: String(state.version).utf8)
         output.append(UInt8(ascii: "}"))
         return output
     }

@@ -35,7 +35,9 @@ struct LetsworkBench {
             let base = ProcessInfo.processInfo.environment["LETSWORK_BENCH_DIR"] ?? NSTemporaryDirectory()
             let folder = base + "/letswork-queue-\(getpid())"
             defer { if ProcessInfo.processInfo.environment["LETSWORK_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: folder) } }
-            let depths = [1, 100]
+            // LETSWORK_BENCH_DEPTHS="1,100" by default; one depth alone is for profiling it.
+            let depths = ProcessInfo.processInfo.environment["LETSWORK_BENCH_DEPTHS"]
+                .map { $0.split(separator: ",").compactMap { Int($0) } }.flatMap { $0.isEmpty ? nil : $0 } ?? [1, 100]
             let rows = try QueueDepthBenchmark(fileCount: files, depths: depths, samples: 30).run(in: folder)
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             let table = QueueDepthBenchmark.table(rows, depths: depths)

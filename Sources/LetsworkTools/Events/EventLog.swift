@@ -32,6 +32,12 @@ public final class EventLog: Sendable {
         var last = 0
         var read = 0
         var announced = 0
+
+        /// The kept events numbered after `seq`: the newest ones, since a feed's numbers run
+        /// on by one and only the oldest are dropped (no scan of all it keeps on each call).
+        func events(after seq: Int) -> [SessionEvent] {
+            Array(events.suffix(max(0, min(events.count, last - seq))))
+        }
     }
 
     private struct Bells {
@@ -83,12 +89,9 @@ public final class EventLog: Sendable {
         let posted = feeds.withLock { feeds -> [String: SessionEvent] in
             var posted: [String: SessionEvent] = [:]
             for recipient in unique {
-                var feed = feeds[recipient, default: Feed()]
-                feed.last += 1
-                let event = SessionEvent(seq: feed.last, time: time, kind: draft.kind, text: draft.text, meta: draft.meta)
-                feed.events.append(event)
-                if feed.events.count > Self.retained { feed.events.removeFirst(feed.events.count - Self.retained) }
-                feeds[recipient] = feed
+                // In place: a copy of the feed taken out and stored back would copy all its
+                // kept events on every post (the array is shared while both hold it).
+                let event = Self.append(to: &feeds[recipient, default: Feed()], draft, time: time)
                 posted[recipient] = event
                 journal?.append(event, to: recipient)
             }
@@ -97,6 +100,14 @@ public final class EventLog: Sendable {
         ring(unique)
         observer(posted)
         return posted
+    }
+
+    private static func append(to feed: inout Feed, _ draft: EventDraft, time: Int64) -> SessionEvent {
+        feed.last += 1
+        let event = SessionEvent(seq: feed.last, time: time, kind: draft.kind, text: draft.text, meta: draft.meta)
+        feed.events.append(event)
+        if feed.events.count > retained { feed.events.removeFirst(feed.events.count - retained) }
+        return event
     }
 
     /// Remembers the ledger commit the change watcher has turned into events, so a resumed
@@ -146,7 +157,7 @@ public final class EventLog: Sendable {
     func takeUnread(for recipient: String) -> [SessionEvent] {
         feeds.withLock { feeds -> [SessionEvent] in
             guard var feed = feeds[recipient], feed.read < feed.last else { return [] }
-            var events = feed.events.filter { $0.seq > feed.read }
+            var events = feed.events(after: feed.read)
             if let first = events.first, first.seq > feed.read + 1 {
                 events.insert(Self.missed(count: first.seq - 1 - feed.read, at: first), at: 0)
             }
@@ -163,7 +174,7 @@ public final class EventLog: Sendable {
     func announce(for recipient: String) -> (fresh: [SessionEvent], unread: Int) {
         feeds.withLock { feeds in
             guard var feed = feeds[recipient], feed.announced < feed.last else { return ([], 0) }
-            let fresh = feed.events.filter { $0.seq > feed.announced }
+            let fresh = feed.events(after: feed.announced)
             feed.announced = feed.last
             feeds[recipient] = feed
             return (fresh, feed.last - feed.read)
