@@ -14,13 +14,33 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
         raw = oid
     }
 
-    /// The 40-character hexadecimal form.
+    /// The 40-character hexadecimal form, written straight into the string's storage (a
+    /// commit under a deep queue names a hundred ids, and each used to take three allocations).
     public var hex: String {
-        var copy = raw
-        var buffer = [CChar](repeating: 0, count: 41)
-        git_oid_tostr(&buffer, 41, &copy)
-        return String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        String(unsafeUninitializedCapacity: 40) { out in
+            writeHex(into: out.baseAddress!)
+            return 40
+        }
     }
+
+    /// Appends the 40 hexadecimal digits to `bytes`, as a commit's text names its tree and parents.
+    public func appendHex(to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 40))
+        bytes.withUnsafeMutableBufferPointer { writeHex(into: $0.baseAddress! + start) }
+    }
+
+    private func writeHex(into out: UnsafeMutablePointer<UInt8>) {
+        withUnsafeBytes(of: raw.id) { id in
+            for index in 0..<20 {
+                let byte = id[index]
+                out[2 * index] = Self.digit(byte >> 4)
+                out[2 * index + 1] = Self.digit(byte & 0x0F)
+            }
+        }
+    }
+
+    private static func digit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
 
     /// The first `length` hexadecimal digits, for display.
     public func short(_ length: Int = 12) -> String { String(hex.prefix(length)) }

@@ -140,12 +140,18 @@ extension Repository {
         let (author, committer) = try author.withGitSignature { author in
             try committer.withGitSignature { committer in (Signature(author), Signature(committer)) }
         }
-        var text = "tree \(tree.hex)\n"
-        for parent in parents { text += "parent \(parent.hex)\n" }
-        text += "author \(author.header)\ncommitter \(committer.header)\n\n"
+        let signatures = "author \(author.header)\ncommitter \(committer.header)\n\n"
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count + message.count)
-        bytes.append(contentsOf: text.utf8)
+        bytes.reserveCapacity(46 + 48 * parents.count + signatures.utf8.count + message.count)
+        bytes.append(contentsOf: "tree ".utf8)
+        tree.appendHex(to: &bytes)
+        bytes.append(0x0A)
+        for parent in parents {
+            bytes.append(contentsOf: "parent ".utf8)
+            parent.appendHex(to: &bytes)
+            bytes.append(0x0A)
+        }
+        bytes.append(contentsOf: signatures.utf8)
         bytes.append(contentsOf: message)
         return try writeObject(bytes, as: GIT_OBJECT_COMMIT, operation: "write a commit")
     }

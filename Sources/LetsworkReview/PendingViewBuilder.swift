@@ -32,12 +32,17 @@ struct PendingViewBuilder {
     func build(root: ObjectID, pending: [ChangeRecord], previous: LedgerState.PendingView?,
                previousPending: [ChangeRecord]) throws -> LedgerState.PendingView {
         let reusable = previous.flatMap { $0.root == root.hex ? $0.commitsByRevision : nil } ?? [:]
+        // By index, here and below: a `for change in pending` copies every record it passes
+        // (a retain and a release of each of its fields), which under a deep queue was most of
+        // what an operation spent on the view.
         var commits: [String] = []
         var revisions: [String] = []
-        for change in pending {
-            let revision = change.revisions.last!
+        commits.reserveCapacity(pending.count)
+        revisions.reserveCapacity(pending.count)
+        for index in pending.indices {
+            let revision = pending[index].revisions.last!
             revisions.append(revision)
-            commits.append(try reusable[revision] ?? stack(change, on: root).hex)
+            commits.append(try reusable[revision] ?? stack(pending[index], on: root).hex)
         }
         if let previous, previous.root == root.hex, previous.revisions == revisions, previous.commits == commits {
             return previous
@@ -65,18 +70,26 @@ struct PendingViewBuilder {
         if let previous, previous.root == root.hex, previous.revisions != nil,
            previous.commits.count == previousPending.count, let previousTip = ObjectID(hex: previous.tip) {
             startTree = try repository.commit(previousTip).tree
-            // Changes whose commit was reused keep their paths as they are in the previous tree.
-            let kept = Set(pending.map { $0.revisions.last! }).intersection(reusable.keys)
-            for change in pending where !kept.contains(change.revisions.last!) { paths.formUnion(change.paths) }
-            for change in previousPending where !kept.contains(change.revisions.last!) { paths.formUnion(change.paths) }
+            // Changes whose commit was reused keep their paths as they are in the previous tree:
+            // only the others' paths (a change that came, went or was revised) are looked up.
+            // A kept change: pending now, with a commit of the previous view on this root.
+            var current = Set<String>(minimumCapacity: pending.count)
+            for index in pending.indices { current.insert(pending[index].revisions.last!) }
+            func kept(_ revision: String) -> Bool { reusable[revision] != nil && current.contains(revision) }
+            for index in pending.indices where !kept(pending[index].revisions.last!) {
+                paths.formUnion(pending[index].paths)
+            }
+            for index in previousPending.indices where !kept(previousPending[index].revisions.last!) {
+                paths.formUnion(previousPending[index].paths)
+            }
         } else {
-            for change in pending { paths.formUnion(change.paths) }
+            for index in pending.indices { paths.formUnion(pending[index].paths) }
         }
         var updates: [TreeUpdate] = []
         for path in paths.sorted() {
             // The newest pending change touching `path` decides it; none: HEAD's version.
-            let owner = zip(pending, commits).reversed().first { $0.0.paths.contains(path) }
-            let source = try owner.map { try repository.commit(ObjectID(hex: $0.1)!).tree } ?? rootTree
+            let owner = pending.indices.last { pending[$0].paths.contains(path) }
+            let source = try owner.map { try repository.commit(ObjectID(hex: commits[$0])!).tree } ?? rootTree
             updates.append(update(path, try repository.entry(at: path, inTree: source)))
         }
         return try repository.updateTree(startTree, with: updates)
@@ -94,7 +107,7 @@ struct PendingViewBuilder {
 
             """
         // Dated like the newest change, so the same queue on the same HEAD is the same commit.
-        let time = pending.map(\.updatedAt).max() ?? 0
+        let time = pending.indices.map { pending[$0].updatedAt }.max() ?? 0
         let signature = Person.letswork.signature(at: time)
         return try repository.createCommit(tree: tree, parents: [root] + commits.reversed().map { ObjectID(hex: $0)! },
                                            author: signature, committer: signature, message: message)

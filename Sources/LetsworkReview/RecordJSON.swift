@@ -42,6 +42,19 @@ enum RecordJSON {
         return out.bytes
     }
 
+    /// The pending view: two commit ids per pending change, written on every operation.
+    static func encode(_ view: LedgerState.PendingView) -> [UInt8] {
+        var out = Writer()
+        out.reserve(64 + 90 * view.commits.count)
+        out.object {
+            $0.field("commits") { $0.strings(view.commits) }
+            $0.optionalField("merge", view.merge) { $0.string($1) }
+            $0.optionalField("revisions", view.revisions) { $0.strings($1) }
+            $0.field("root") { $0.string(view.root) }
+        }
+        return out.bytes
+    }
+
     static func encode(string: String) -> [UInt8] {
         var out = Writer()
         out.string(string)
