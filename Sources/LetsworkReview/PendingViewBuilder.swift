@@ -70,9 +70,9 @@ struct PendingViewBuilder {
         if let previous, previous.root == root.hex, previous.revisions != nil,
            previous.commits.count == previousPending.count, let previousTip = ObjectID(hex: previous.tip) {
             startTree = try repository.commit(previousTip).tree
-            // Changes whose commit was reused keep their paths as they are in the previous tree:
-            // only the others' paths (a change that came, went or was revised) are looked up.
-            // A kept change: pending now, with a commit of the previous view on this root.
+            // A kept change (pending now, with a commit of the previous view on this root) keeps
+            // its paths as they are in the previous tree: only the others' paths (a change that
+            // came, went or was revised) are looked up again.
             var current = Set<String>(minimumCapacity: pending.count)
             for index in pending.indices { current.insert(pending[index].revisions.last!) }
             func kept(_ revision: String) -> Bool { reusable[revision] != nil && current.contains(revision) }
