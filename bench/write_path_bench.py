@@ -70,17 +70,20 @@ def ping_under_approvals(server, approvers=16, seconds=4):
     """wrk's ping latencies (ms: p50, p99) on one connection while rounds of `approvers`
     approvals run at once, and every approval's time (ms). wrk is a process of its own, so
     the client's threads do not stand in the ping's way."""
-    # The session lives as long as the connection that opened it: keep it open.
+    # The rounds use one guest and one host session for all their calls: letswork keeps 8
+    # sessions per principal and ends the least recently active when a 9th opens, so a new host
+    # session per round ended the ping's session (idle until wrk starts) when 7 rounds ran in
+    # the half second before wrk, and wrk's pings were answered 404.
     ping_connection, ping_session = server.open_session(server.host_token)
+    guest = server.open_session(server.guest_token)
+    session = server.open_session(server.host_token)
     done = threading.Event()
     approvals, failures = [], []
 
     def rounds():
         r = 0
         while not done.is_set():
-            guest = server.open_session(server.guest_token)
-            # One host session (letswork keeps a few per principal), 16 connections to it.
-            session = server.open_session(server.host_token)
+            # 16 connections to the one host session.
             hosts = [(http.client.HTTPConnection("127.0.0.1", server.port), session[1]) for _ in range(approvers)] + [session]
             ids = [change_id(server.call(guest[0], server.guest_token, guest[1], "write_file",
                                          {"path": f"module0/part{50 + n % 40}/file{5000 + r * 100 + n}.swift", "content": f"// {r} {n}\n"}))
@@ -105,7 +108,7 @@ def ping_under_approvals(server, approvers=16, seconds=4):
                 thread.start()
             for thread in threads:
                 thread.join()
-            for connection, _ in hosts:
+            for connection, _ in hosts[:-1]:
                 connection.close()
             r += 1
 
@@ -115,7 +118,8 @@ def ping_under_approvals(server, approvers=16, seconds=4):
     result = sb.wrk(server, server.host_token, ping_session, server.tool_body(server.host_token, "ping", {}), seconds=seconds)
     done.set()
     worker.join()
-    ping_connection.close()
+    for connection in (ping_connection, guest[0], session[0]):
+        connection.close()
     if failures:
         raise RuntimeError(f"{len(failures)} approvals failed: {failures[0]}")
     return result, approvals

@@ -1,4 +1,3 @@
-import Foundation
 import GitKit
 
 /// Writes the audit trail: one commit per decided change on `refs/letswork/approved` or
@@ -14,7 +13,7 @@ struct DecisionRecorder {
     func record(_ change: ChangeRecord, decision: ChangeRecord.Decision, verdict: ChangeState,
                 revision: Commit, files: [FileDiff], parent: String?) throws -> ObjectID {
         var lines: [String] = [revision.subject, ""]
-        let when = Date(timeIntervalSince1970: TimeInterval(decision.at)).ISO8601Format()
+        let when = UTCTimestamp.iso8601(decision.at)
         switch verdict {
         case .rejected:
             lines.append("Rejected by \(decision.by.name) on \(when).")

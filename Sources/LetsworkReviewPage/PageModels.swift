@@ -205,6 +205,6 @@ enum PageModels {
     }
 
     static func when(_ time: Int64) -> String {
-        Date(timeIntervalSince1970: TimeInterval(time)).ISO8601Format()
+        UTCTimestamp.iso8601(time)
     }
 }

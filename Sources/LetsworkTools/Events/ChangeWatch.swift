@@ -118,10 +118,10 @@ extension Collaboration {
     /// What changed in the ledger since the last pass (nothing on the first pass of a fresh
     /// session: the ledger as found is the baseline).
     private func ledgerNews(_ store: ChangeStore) throws -> [(EventDraft, [String])] {
-        let tip = try store.ledgerTip()
-        let previous = watch.state.withLock { $0.view }
-        if let previous, previous.tip == tip { return [] }
+        // One read of the ledger: its view comes from the store's cache when the tip is known.
         let current = try store.ledgerView()
+        let previous = watch.state.withLock { $0.view }
+        if let previous, previous.tip == current.tip { return [] }
         let baseline: LedgerView? = try previous ?? events.rememberedLedger.flatMap { try store.ledgerView(at: $0) }
         watch.state.withLock { $0.view = current }
         if let tip = current.tip { events.rememberLedger(tip) }
