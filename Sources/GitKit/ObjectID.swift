@@ -6,12 +6,35 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
 
     init(_ raw: git_oid) { self.raw = raw }
 
-    /// Parses a full 40-character hexadecimal id; nil when it is not one.
+    /// Parses a full 40-character hexadecimal id (either case, as git reads ids); nil when it
+    /// is not one. Read digit by digit from the string's bytes: the pending view's merge commit
+    /// takes a parent per pending change from the ledger's hex ids, and handing each to
+    /// libgit2 as a C string cost ten times as much.
     public init?(hex: String) {
-        guard hex.utf8.count == 40 else { return nil }
         var oid = git_oid()
-        guard git_oid_fromstr(&oid, hex) == 0 else { return nil }
+        var text = hex
+        let parsed = text.withUTF8 { digits -> Bool in
+            guard digits.count == 40 else { return false }
+            return withUnsafeMutableBytes(of: &oid.id) { id in
+                for index in 0..<20 {
+                    guard let high = Self.value(ofDigit: digits[2 * index]),
+                          let low = Self.value(ofDigit: digits[2 * index + 1]) else { return false }
+                    id[index] = high << 4 | low
+                }
+                return true
+            }
+        }
+        guard parsed else { return nil }
         raw = oid
+    }
+
+    private static func value(ofDigit digit: UInt8) -> UInt8? {
+        switch digit {
+        case 0x30...0x39: digit - 0x30
+        case 0x61...0x66: digit - 0x57
+        case 0x41...0x46: digit - 0x37
+        default: nil
+        }
     }
 
     /// The 40-character hexadecimal form, written straight into the string's storage (a

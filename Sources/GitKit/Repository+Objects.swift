@@ -167,6 +167,17 @@ extension Repository {
         return (0..<git_commit_parentcount(handle)).map { ObjectID(git_commit_parent_id(handle, $0).pointee) }
     }
 
+    /// The tree of commit `id`, without reading its parents, people or message (the pending
+    /// view's merge commit names a parent per pending change).
+    /// - Throws: ``GitError`` when it does not exist or is not a commit.
+    public func tree(ofCommit id: ObjectID) throws -> ObjectID {
+        var handle: OpaquePointer?
+        var oid = id.raw
+        try git("read commit \(id.short())") { git_commit_lookup(&handle, pointer, &oid) }
+        defer { git_commit_free(handle) }
+        return ObjectID(git_commit_tree_id(handle).pointee)
+    }
+
     /// Reads commit `id`.
     /// - Throws: ``GitError`` when it does not exist or is not a commit.
     public func commit(_ id: ObjectID) throws -> Commit {

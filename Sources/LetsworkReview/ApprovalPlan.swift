@@ -66,7 +66,7 @@ struct ApprovalPlan {
 extension ChangeStore {
     func plan(_ change: ChangeRecord, force: Bool) throws -> ApprovalPlan {
         let revision = try repository.commit(ObjectID(hex: change.revisions.last!)!)
-        let baseTree = try repository.commit(revision.parents[0]).tree
+        let baseTree = try repository.tree(ofCommit: revision.parents[0])
         var files: [ApprovalPlan.File] = []
         for path in change.paths {
             let repoPath = try RepoPath(path)

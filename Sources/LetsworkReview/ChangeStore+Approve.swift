@@ -174,7 +174,7 @@ extension ChangeStore {
     func record(_ change: inout ChangeRecord, decision: inout ChangeRecord.Decision, verdict: ChangeState,
                 parent: String?) throws -> ObjectID {
         let revision = try repository.commit(ObjectID(hex: change.revisions.last!)!)
-        let baseTree = try repository.commit(revision.parents[0]).tree
+        let baseTree = try repository.tree(ofCommit: revision.parents[0])
         let files = try repository.diff(from: baseTree, to: revision.tree, paths: change.paths)
         let commit = try DecisionRecorder(repository: repository).record(change, decision: decision, verdict: verdict,
                                                                         revision: revision, files: files, parent: parent)
@@ -232,7 +232,7 @@ extension ChangeStore {
         guard !staged.hasConflicts else {
             throw ReviewError.commitRefused("the index has unresolved merge conflicts; finish or abort that merge first")
         }
-        let headTree = try repository.commit(head).tree
+        let headTree = try repository.tree(ofCommit: head)
         var updates: [TreeUpdate] = []
         var entries: [(path: String, blob: ObjectID?, mode: UInt32)] = []
         for file in plan.files {

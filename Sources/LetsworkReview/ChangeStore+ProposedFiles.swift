@@ -24,7 +24,7 @@ extension ChangeStore {
                 return nil
             }
             let revision = try repository.commit(ObjectID(hex: record.revisions.last!)!)
-            let baseTree = try repository.commit(revision.parents[0]).tree
+            let baseTree = try repository.tree(ofCommit: revision.parents[0])
             let base = try repository.entry(at: path.value, inTree: baseTree).flatMap { $0.kind == .blob ? try repository.readBlob($0.id) : nil }
             guard let entry = try repository.entry(at: path.value, inTree: revision.tree), entry.kind == .blob else {
                 return ProposedFile(path: path, changeID: record.id, revision: record.revisionNumber, content: nil, executable: false, base: base)

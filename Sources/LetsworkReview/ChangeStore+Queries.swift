@@ -118,7 +118,7 @@ extension ChangeStore {
 
     func diff(of record: ChangeRecord, patchText: Bool = true) throws -> [FileDiff] {
         let revision = try repository.commit(ObjectID(hex: record.revisions.last!)!)
-        let baseTree = try repository.commit(revision.parents[0]).tree
+        let baseTree = try repository.tree(ofCommit: revision.parents[0])
         return try repository.diff(from: baseTree, to: revision.tree, paths: record.paths, patchText: patchText)
     }
 }

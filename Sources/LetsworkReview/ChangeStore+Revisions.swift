@@ -38,8 +38,8 @@ extension ChangeStore {
             }
             let target = try repository.commit(ObjectID(hex: record.revisions[to - 1])!)
             let old = from == 0
-                ? try repository.commit(target.parents[0]).tree
-                : try repository.commit(ObjectID(hex: record.revisions[from - 1])!).tree
+                ? try repository.tree(ofCommit: target.parents[0])
+                : try repository.tree(ofCommit: ObjectID(hex: record.revisions[from - 1])!)
             return try repository.diff(from: old, to: target.tree, paths: record.paths)
         }
     }

@@ -64,13 +64,13 @@ extension ChangeStore {
             startTree = revision.tree
         } else {
             baseParent = head
-            startTree = try repository.commit(head).tree
+            startTree = try repository.tree(ofCommit: head)
         }
         let knownPaths = Set(owner?.element.paths ?? [])
         let newPaths = operations.map(\.path).filter { !knownPaths.contains($0.value) }
         let base = try baseSnapshot(for: newPaths, on: baseParent, proposer: proposer, at: now)
         if base != baseParent { transaction.newObjects.append(base) }
-        let baseTree = try repository.commit(base).tree
+        let baseTree = try repository.tree(ofCommit: base)
 
         // What the proposer is editing: their own pending version of files already in the
         // change, the host's working-tree version (the base) of the others.
@@ -126,7 +126,7 @@ extension ChangeStore {
     /// The commit whose tree holds what the proposer saw for `paths`: `parent` itself when the
     /// working tree matches it, else a snapshot commit on top of it with the host's versions.
     private func baseSnapshot(for paths: [RepoPath], on parent: ObjectID, proposer: Person, at time: Int64) throws -> ObjectID {
-        let parentTree = try repository.commit(parent).tree
+        let parentTree = try repository.tree(ofCommit: parent)
         var updates: [TreeUpdate] = []
         for path in paths {
             let committed = try repository.entry(at: path.value, inTree: parentTree)

@@ -64,12 +64,12 @@ struct PendingViewBuilder {
     private func unionTree(root: ObjectID, pending: [ChangeRecord], commits: [String],
                            previous: LedgerState.PendingView?, previousPending: [ChangeRecord],
                            reusable: [String: String]) throws -> ObjectID {
-        let rootTree = try repository.commit(root).tree
+        let rootTree = try repository.tree(ofCommit: root)
         var startTree = rootTree
         var paths = Set<String>()
         if let previous, previous.root == root.hex, previous.revisions != nil,
            previous.commits.count == previousPending.count, let previousTip = ObjectID(hex: previous.tip) {
-            startTree = try repository.commit(previousTip).tree
+            startTree = try repository.tree(ofCommit: previousTip)
             // A kept change (pending now, with a commit of the previous view on this root) keeps
             // its paths as they are in the previous tree: only the others' paths (a change that
             // came, went or was revised) are looked up again.
@@ -89,7 +89,7 @@ struct PendingViewBuilder {
         for path in paths.sorted() {
             // The newest pending change touching `path` decides it; none: HEAD's version.
             let owner = pending.indices.last { pending[$0].paths.contains(path) }
-            let source = try owner.map { try repository.commit(ObjectID(hex: commits[$0])!).tree } ?? rootTree
+            let source = try owner.map { try repository.tree(ofCommit: ObjectID(hex: commits[$0])!) } ?? rootTree
             updates.append(update(path, try repository.entry(at: path, inTree: source)))
         }
         return try repository.updateTree(startTree, with: updates)
@@ -117,8 +117,8 @@ struct PendingViewBuilder {
 
     private func stack(_ change: ChangeRecord, on tip: ObjectID) throws -> ObjectID {
         let revision = try repository.commit(ObjectID(hex: change.revisions.last!)!)
-        let baseTree = try repository.commit(revision.parents[0]).tree
-        let tipTree = try repository.commit(tip).tree
+        let baseTree = try repository.tree(ofCommit: revision.parents[0])
+        let tipTree = try repository.tree(ofCommit: tip)
         var edits: [TreeUpdate] = []
         var restoreBase: [TreeUpdate] = []
         for path in change.paths {

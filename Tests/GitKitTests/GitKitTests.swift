@@ -21,6 +21,27 @@ struct GitKitTests {
         }
     }
 
+    @Test("hex ids parse as libgit2 parses them: either case, exactly 40 digits")
+    func hexParsing() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let digits = (0..<40).map { _ in "0123456789abcdefABCDEF".randomElement(using: &generator)! }
+            let text = String(digits)
+            var expected = git_oid()
+            #expect(git_oid_fromstr(&expected, text) == 0)
+            let parsed = ObjectID(hex: text)
+            #expect(parsed == ObjectID(expected), "\(text)")
+            #expect(parsed?.hex == text.lowercased())
+        }
+        let valid = String(repeating: "a1", count: 20)
+        for bad in [String(valid.dropLast()), valid + "0", String(valid.dropLast()) + "g", String(valid.dropLast()) + " ",
+                    "", "not hex", String(valid.dropLast(2)) + "é"] {
+            #expect(ObjectID(hex: bad) == nil, "\(bad)")
+        }
+        // A string bridged from Foundation (not native Swift storage) parses the same.
+        #expect(ObjectID(hex: NSString(string: valid) as String)?.hex == valid)
+    }
+
     @Test("tree updates create and prune folders; commits and refs read back through git")
     func treesCommitsAndRefs() throws {
         try TemporaryRepository.with(files: ["keep.txt": "k\n", "old/only.txt": "o\n"]) { repo in
