@@ -87,44 +87,6 @@ extension Repository {
                          mode: git_tree_entry_filemode(entry).rawValue, kind: kind)
     }
 
-    /// A new tree: `base` (or the empty tree) with `updates` applied. Folders are created and
-    /// emptied folders removed as needed; removing an absent path is a no-op.
-    /// - Throws: ``GitError`` when a path is invalid or the trees cannot be written.
-    public func updateTree(_ base: ObjectID?, with updates: [TreeUpdate]) throws -> ObjectID {
-        let baseID = try base ?? emptyTree()
-        var baseHandle: OpaquePointer?
-        var baseOID = baseID.raw
-        try git("read tree \(baseID.short())") { git_tree_lookup(&baseHandle, pointer, &baseOID) }
-        defer { git_tree_free(baseHandle) }
-        // git_tree_create_updated fails on removing a missing path: drop those first.
-        var effective: [TreeUpdate] = []
-        for update in updates {
-            if case .remove(let path) = update, try entry(at: path, inTree: baseID) == nil { continue }
-            effective.append(update)
-        }
-        if effective.isEmpty { return baseID }
-        let paths = effective.map { strdup($0.path) }
-        defer { paths.forEach { free($0) } }
-        var cUpdates = effective.enumerated().map { index, update -> git_tree_update in
-            var item = git_tree_update()
-            item.path = UnsafePointer(paths[index])
-            switch update {
-            case .upsert(_, let id, let mode):
-                item.action = GIT_TREE_UPDATE_UPSERT
-                item.id = id.raw
-                item.filemode = git_filemode_t(rawValue: mode)
-            case .remove:
-                item.action = GIT_TREE_UPDATE_REMOVE
-            }
-            return item
-        }
-        var oid = git_oid()
-        try git("build a tree") {
-            git_tree_create_updated(&oid, pointer, baseHandle, cUpdates.count, &cUpdates)
-        }
-        return ObjectID(oid)
-    }
-
     /// Writes a commit object (no reference moves) and returns its id.
     /// - Throws: ``GitError`` when the commit cannot be written.
     public func createCommit(tree: ObjectID, parents: [ObjectID], author: Signature,
