@@ -111,7 +111,7 @@ struct Ledger {
         // blank line.
         let subject = message.split(whereSeparator: \.isNewline).joined(separator: " ")
         var text = Array(subject.utf8) + [0x0A, 0x0A]
-        text += try cache.stateEncoder.encode(state)
+        text += cache.stateEncoder.encode(state)
         text.append(0x0A)
         let commit = try repository.createCommit(tree: tree, parents: parents, author: signature,
                                                  committer: signature, message: text)

@@ -15,27 +15,39 @@ final class StateEncoder {
         let json: [UInt8]
         init(_ record: ChangeRecord, _ json: [UInt8]) { self.record = record; self.json = json }
     }
-    private var records: [String: Encoded] = [:]
+    /// The last write's pending records, in its order.
+    private var previous: [Encoded] = []
 
     /// The state's JSON, in bytes: it goes into the ledger commit as they are. Assembled in one
     /// byte array (Data's appends of small pieces cost more than the encoding they assemble).
-    func encode(_ state: LedgerState) throws -> [UInt8] {
-        var freshRecords: [String: Encoded] = [:]
-        freshRecords.reserveCapacity(state.pending.count)
+    func encode(_ state: LedgerState) -> [UInt8] {
         var pending: [Encoded] = []
         pending.reserveCapacity(state.pending.count)
+        // An operation revises, adds or removes a change or two, so the queue is walked beside
+        // the last write's: a record is looked for where it was, or one further on (a change
+        // decided before it), and only a queue reordered otherwise is looked up by id.
+        var cursor = 0
+        var byID: [String: Encoded]?
         for index in state.pending.indices {
             let id = state.pending[index].id
-            if let cached = records[id], cached.record == state.pending[index] {
-                pending.append(cached)
-                freshRecords[id] = cached
+            var candidate: Encoded?
+            if cursor < previous.count, previous[cursor].record.id == id {
+                candidate = previous[cursor]
+                cursor += 1
+            } else if cursor + 1 < previous.count, previous[cursor + 1].record.id == id {
+                candidate = previous[cursor + 1]
+                cursor += 2
             } else {
-                let fresh = Encoded(state.pending[index], RecordJSON.encode(state.pending[index]))
-                pending.append(fresh)
-                freshRecords[id] = fresh
+                if byID == nil { byID = Dictionary(previous.map { ($0.record.id, $0) }, uniquingKeysWith: { first, _ in first }) }
+                candidate = byID?[id]
+            }
+            if let candidate, candidate.record == state.pending[index] {
+                pending.append(candidate)
+            } else {
+                pending.append(Encoded(state.pending[index], RecordJSON.encode(state.pending[index])))
             }
         }
-        records = freshRecords  // decided records leave the cache with the queue
+        previous = pending  // decided records leave the cache with the queue
 
         // The keys in JSONEncoder's sorted order; nil optionals are left out, as it does.
         var output: [UInt8] = []
