@@ -34,19 +34,19 @@ extension Repository {
 
     /// Has libgit2 check every name and mode the updates put in a folder, by inserting them into
     /// an empty tree builder: its rules (no `.git` in any spelling the file systems alias, no
-    /// `.` or `..`, valid modes) stay the ones that apply.
+    /// `.` or `..`, valid modes) stay the ones that apply. Each folder's name goes in with the
+    /// file's id and mode, so that no folder object has to exist (or be written) for the check;
+    /// the one rule that looks at the mode, a `.gitmodules` that is a symbolic link, can then
+    /// also refuse a folder of that name on the way to a link.
     private func checkNames(of updates: [TreeUpdate]) throws {
         var builder: OpaquePointer?
         try git("create a tree builder") { git_treebuilder_new(&builder, pointer, nil) }
         defer { git_treebuilder_free(builder) }
-        let folderID = try emptyTree().raw
         for case .upsert(let path, let id, let mode) in updates {
-            let components = path.split(separator: "/", omittingEmptySubsequences: false)
-            for (index, component) in components.enumerated() {
-                let leaf = index == components.count - 1
-                var oid = leaf ? id.raw : folderID
+            var oid = id.raw
+            for component in path.split(separator: "/", omittingEmptySubsequences: false) {
                 let status = String(component).withCString { name in
-                    git_treebuilder_insert(nil, builder, name, &oid, git_filemode_t(rawValue: leaf ? mode : 0o040000))
+                    git_treebuilder_insert(nil, builder, name, &oid, git_filemode_t(rawValue: mode))
                 }
                 if status < 0 { throw GitError.last(status: status, operation: "put \(path) in a tree") }
             }

@@ -100,6 +100,9 @@ struct SubmitTests {
             #expect(throws: ReviewError.self) { try store.submit([write("README.md", "hello\n")], by: alice) }
             let error = try #require(throws: ReviewError.self) { try store.submit([.write(try RepoPath("x.bin"), content: [0])], by: alice) }
             #expect(error.description.contains("binary"))
+            // A path through a file of the host's: the proposer is told which file and what to do.
+            let under = try #require(throws: ReviewError.self) { try store.submit([write("README.md/notes.txt", "n\n")], by: alice) }
+            #expect(under.description.contains("README.md is a file in the host's repository, not a folder; write to another path"))
             #expect(try repo.log("HEAD..refs/letswork/pending").isEmpty)
         }
     }
