@@ -35,7 +35,7 @@ enum PageModels {
             files = record.paths
             additions = change.additions
             deletions = change.deletions
-            age = PageModels.age(since: record.updatedAt, now: now)
+            age = ShortAge.text(since: record.updatedAt, now: now)
             switch change.status {
             case .clean?, nil:
                 (statusKind, statusLabel, conflicts) = ("clean", "applies cleanly", [])
@@ -191,17 +191,6 @@ enum PageModels {
         let subject = paragraphs.first ?? ""
         let body = paragraphs.dropFirst().joined(separator: "\n\n")
         return (subject, body.isEmpty ? nil : body, trailers)
-    }
-
-    /// "5s", "3m", "2h", "4d", as `letswork pending` prints ages.
-    static func age(since time: Int64, now: Int64) -> String {
-        let seconds = max(0, now - time)
-        switch seconds {
-        case ..<60: return "\(seconds)s"
-        case ..<3600: return "\(seconds / 60)m"
-        case ..<86400: return "\(seconds / 3600)h"
-        default: return "\(seconds / 86400)d"
-        }
     }
 
     static func when(_ time: Int64) -> String {

@@ -153,7 +153,7 @@ public struct ReviewPage: HTTPResponder, Sendable {
         }
         let model = PageModels.Change(
             title: "Change \(id)", id: id, state: record.state.rawValue, author: record.proposer.name,
-            latest: latest, age: PageModels.age(since: record.updatedAt, now: now),
+            latest: latest, age: ShortAge.text(since: record.updatedAt, now: now),
             decision: record.decision.map {
                 PageModels.DecisionView(verdict: record.state.rawValue, by: $0.by.name, when: PageModels.when($0.at), reason: $0.reason)
             },

@@ -22,13 +22,7 @@ enum Terminal {
 
     /// "5s", "3m", "2h", "4d" ago.
     static func age(since time: Int64, now: Int64 = Int64(Date().timeIntervalSince1970)) -> String {
-        let seconds = max(0, now - time)
-        switch seconds {
-        case ..<60: return "\(seconds)s"
-        case ..<3600: return "\(seconds / 60)m"
-        case ..<86400: return "\(seconds / 3600)h"
-        default: return "\(seconds / 86400)d"
-        }
+        ShortAge.text(since: time, now: now)
     }
 
     /// A unified diff with git's colours: headers bold, hunk headers cyan, - red, + green.

@@ -126,7 +126,7 @@ struct InstallTests {
             #expect(lines.last == "A session cannot start here until the errors above are fixed.")
 
             try TemporaryRepository.with { repository in
-                let port = try freePort()
+                let port = try freeLoopbackPort()
                 let inside = try machine.letswork(["doctor", "--port", String(port)], in: repository.path, ["LETSWORK_FAKE_CLAUDE_VERSION": "2.1.80"])
                 #expect(inside.status == 0, "\(inside.output)\(inside.errors)")
                 let lines = inside.output.split(separator: "\n").map(String.init)
@@ -255,17 +255,3 @@ struct InstallTestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A free TCP port on 127.0.0.1 (bound, read back, released).
-private func freePort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-    }
-    guard bound else { throw InstallTestFailure("bind() failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}

@@ -1,4 +1,5 @@
 import Foundation
+import LetsworkTestSupport
 import Testing
 
 /// The proxy reads its token from a file only its owner can read, or the environment.

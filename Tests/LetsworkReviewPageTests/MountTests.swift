@@ -10,23 +10,11 @@ struct MountTests {
         try await TemporaryRepository.withAsync(files: ["a.txt": "a\n"]) { repo in
             let id = try repo.propose("a.txt", "guest edit\n", by: "alice")
             let outputPath = repo.path + "/../" + URL(fileURLWithPath: repo.path).lastPathComponent + ".start.out"
-            _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
             defer { try? FileManager.default.removeItem(atPath: outputPath) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: letsworkExecutable)
-            process.arguments = ["start", "--tunnel", "none", "--port", "0", "--no-launch", "--repo", repo.path]
-            var environment = ProcessInfo.processInfo.environment
-            environment["NO_COLOR"] = "1"
-            environment["DISPLAY"] = nil
             // No Claude Code or cloudflared: the session must not reach either.
-            environment["PATH"] = "/usr/bin:/bin"
-            process.environment = environment
-            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-            process.standardOutput = output
-            process.standardError = output
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            try? output.close()
+            let process = try launchProcess(letsworkExecutable, ["start", "--tunnel", "none", "--port", "0", "--no-launch", "--repo", repo.path],
+                                            environment: ["NO_COLOR": "1", "DISPLAY": nil, "PATH": "/usr/bin:/bin"],
+                                            outputPath: outputPath)
             defer {
                 if process.isRunning { process.terminate() }
                 process.waitUntilExit()

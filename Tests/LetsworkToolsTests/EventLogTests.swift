@@ -35,12 +35,12 @@ struct EventLogTests {
     }
 
     @Test("a participant that never reads keeps only the newest events; a late reader is told how many it missed")
-    func bounded() {
+    func bounded() throws {
         let log = EventLog(stream: "s1")
         for number in 1...(EventLog.retained + 120) { log.post(Self.draft(number), to: ["slow"], time: 0) }
         let page = log.page(for: "slow", after: nil)
-        let missed = try? #require(page.events.first)
-        #expect(missed?.kind == .missed && missed?.meta["count"] == "120" && missed?.seq == 120)
+        let missed = try #require(page.events.first)
+        #expect(missed.kind == .missed && missed.meta["count"] == "120" && missed.seq == 120)
         #expect(page.events.dropFirst().first?.seq == 121)
         let later = log.page(for: "slow", after: EventCursor(stream: "s1", seq: 50))
         #expect(later.events.first?.meta["count"] == "70", "events 51…120 were dropped")

@@ -37,3 +37,35 @@ private final class ErrorCollector: @unchecked Sendable {
     var data = Data()
     let done = DispatchSemaphore(value: 0)
 }
+
+/// Starts `executable` with `arguments` (in `folder`) and returns while it runs: standard output
+/// into `outputPath` and standard error into `errorsPath` (both created empty; one file when
+/// `errorsPath` is nil), no standard input. `environment` changes the test's own: a nil value
+/// removes the variable. The caller stops and waits for the process.
+public func launchProcess(_ executable: String, _ arguments: [String], in folder: String? = nil,
+                          environment changes: [String: String?] = [:], outputPath: String,
+                          errorsPath: String? = nil) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+    var environment = ProcessInfo.processInfo.environment
+    for (name, value) in changes { environment[name] = value }
+    process.environment = environment
+    process.standardInput = FileHandle.nullDevice
+    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+    defer { try? output.close() }
+    process.standardOutput = output
+    if let errorsPath {
+        _ = FileManager.default.createFile(atPath: errorsPath, contents: nil)
+        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorsPath))
+        defer { try? errors.close() }
+        process.standardError = errors
+        try process.run()
+    } else {
+        process.standardError = output
+        try process.run()
+    }
+    return process
+}

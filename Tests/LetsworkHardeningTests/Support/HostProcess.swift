@@ -24,7 +24,7 @@ let pathWithoutAgents: String = {
 final class HostProcess: @unchecked Sendable {
     // @unchecked Sendable: `process` is configured before `run()` and afterwards only read through
     // Foundation's thread-safe accessors; everything else is immutable.
-    let process = Process()
+    let process: Process
     let port: Int
     let hostToken: String
     let guestToken: String
@@ -43,25 +43,10 @@ final class HostProcess: @unchecked Sendable {
         let name = UUID().uuidString.prefix(6).lowercased()
         outputPath = logs + "/host-\(name).out"
         let errorsPath = logs + "/host-\(name).err"
-        var environment = ProcessInfo.processInfo.environment
-        environment["DISPLAY"] = nil
-        environment["WAYLAND_DISPLAY"] = nil
-        environment["NO_COLOR"] = "1"
-        environment["PATH"] = pathWithoutAgents
-        process.environment = environment
-        process.executableURL = URL(fileURLWithPath: letsworkExecutable)
-        process.arguments = ["start", "--tunnel", "none", "--port", "\(requested)", "--no-launch"]
-        process.currentDirectoryURL = URL(fileURLWithPath: repository)
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorsPath, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorsPath))
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? output.close()
-        try? errors.close()
+        process = try launchProcess(letsworkExecutable, ["start", "--tunnel", "none", "--port", "\(requested)", "--no-launch"],
+                                    in: repository,
+                                    environment: ["DISPLAY": nil, "WAYLAND_DISPLAY": nil, "NO_COLOR": "1", "PATH": pathWithoutAgents],
+                                    outputPath: outputPath, errorsPath: errorsPath)
 
         let deadline = ContinuousClock.now + timeout
         var state: [String: Any]?

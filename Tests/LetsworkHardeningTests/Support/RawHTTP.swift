@@ -1,4 +1,5 @@
 import Foundation
+import LetsworkTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -12,23 +13,12 @@ import Darwin
 /// every send and receive; call it from a test, not from a hot loop.
 enum RawHTTP {
     /// Sends `method path` with `headers` (given in full, in order) and `body`.
-    /// - Throws: ``WireFailure`` when the server cannot be reached or sends no status line.
+    /// - Throws: `LoopbackFailure` when the server cannot be reached, ``WireFailure`` when it
+    ///   sends no status line.
     static func exchange(port: Int, method: String = "POST", path: String = "/mcp", headers: [(String, String)],
                          body: [UInt8], timeoutSeconds: Int = 30) throws -> WireReply {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw WireFailure("socket() failed") }
+        let fd = try connectLoopback(port: port, timeoutSeconds: timeoutSeconds)
         defer { close(fd) }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw WireFailure("could not connect to 127.0.0.1:\(port)") }
 
         var head = "\(method) \(path) HTTP/1.1\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }

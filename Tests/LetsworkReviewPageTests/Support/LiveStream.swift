@@ -1,4 +1,5 @@
 import Foundation
+import LetsworkTestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,7 +17,7 @@ final class LiveStream {
     private(set) var ended = false
 
     init(port: Int, cookie: String) throws {
-        socket = try RawHTTP.connect(port: port)
+        socket = try connectLoopback(port: port, timeoutSeconds: 30)
         let request = "GET /review/queue/live HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nCookie: \(cookie)\r\nAccept: text/event-stream\r\n\r\n"
         _ = Array(request.utf8).withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }

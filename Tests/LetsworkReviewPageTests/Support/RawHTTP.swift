@@ -1,4 +1,5 @@
 import Foundation
+import LetsworkTestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,27 +20,9 @@ struct RawResponse {
 /// HTTP/1.1 over a plain socket to 127.0.0.1, byte for byte as written: URLSession would add,
 /// drop or forbid the very headers these tests forge (Host, Origin, forwarding headers).
 enum RawHTTP {
-    /// A TCP socket connected to 127.0.0.1:`port`; the caller closes it.
-    static func connect(port: Int) throws -> Int32 {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw POSIXError(.EMFILE) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            close(socket)
-            throw POSIXError(.ECONNREFUSED)
-        }
-        return socket
-    }
-
     static func send(port: Int, method: String = "GET", path: String, headers: [String: String] = [:],
                      body: String = "") throws -> RawResponse {
-        let socket = try connect(port: port)
+        let socket = try connectLoopback(port: port, timeoutSeconds: 30)
         defer { close(socket) }
         var head = "\(method) \(path) HTTP/1.1\r\n"
         var all = headers

@@ -31,20 +31,9 @@ final class ReviewServer: @unchecked Sendable {
     /// Runs `body` with a review server of `repository`, stopped afterwards even when `body` throws.
     static func with<T>(_ repository: TemporaryRepository, _ body: (ReviewServer) async throws -> T) async throws -> T {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("letswork-review-\(UUID().uuidString.prefix(8)).out").path
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: letsworkExecutable)
-        process.arguments = ["review", "--no-open", "--repo", repository.path]
-        var environment = ProcessInfo.processInfo.environment
-        environment["DISPLAY"] = nil
-        process.environment = environment
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? output.close()
+        let process = try launchProcess(letsworkExecutable, ["review", "--no-open", "--repo", repository.path],
+                                        environment: ["DISPLAY": nil], outputPath: outputPath)
         defer {
             if process.isRunning { process.terminate() }
             process.waitUntilExit()

@@ -1,4 +1,5 @@
 import Foundation
+import LetsworkTestSupport
 import MCP
 import Testing
 
@@ -55,19 +56,8 @@ extension CallTool.Result {
 /// "\r\n". Returns the status code.
 func rawHTTPStatus(port: Int, host: String, token: String, body: String, path: String = "/mcp", headers: String = "",
                    timeoutSeconds: Int = 20) throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    try #require(fd >= 0, "socket() failed")
+    let fd = try connectLoopback(port: port, timeoutSeconds: timeoutSeconds)
     defer { close(fd) }
-    var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    try #require(connected == 0, "could not connect to 127.0.0.1:\(port)")
     let request = "POST \(path) HTTP/1.1\r\nHost: \(host)\r\nAuthorization: Bearer \(token)\r\n\(headers)"
         + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
         + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
