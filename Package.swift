@@ -76,7 +76,6 @@ let package = Package(
             dependencies: [
                 "LetsworkReview",
                 "LetsworkProtocol",
-                "CSystemTuning",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -28,15 +28,15 @@ extension Collaboration {
         let locked = Dictionary(uniqueKeysWithValues: locks.all().map { ($0.path, $0.holderName) })
         var entries: [ListedEntry] = []
         var truncated = false
-        var largeScan = false
+        var scanned = 0
         // glibc keeps what a scan of a large tree freed (about 70 MB at 100,000 files) unless asked.
-        defer { if largeScan { Self.returnFreedMemory() } }
+        defer { memoryReturn.afterScan(of: scanned) }
         if recursive {
             // The fast scan: tracked files from the index, ignore rules only where they can matter.
             // Without sizes: only the entries of the page returned are stat'ed (in `line`).
             let listing = try store.scanWorkingTree(under: folder, limit: Self.listingLimit, sizes: false)
             truncated = listing.truncated
-            largeScan = listing.files.count >= Self.largeScan
+            scanned = listing.files.count
             // Scanned paths are valid already: the byte-level secret rules suffice, and the
             // lock and pending lookups are skipped when there is nothing to find.
             entries.reserveCapacity(listing.files.count)

@@ -1,4 +1,3 @@
-import CSystemTuning
 import Foundation
 import LetsworkReview
 import LetsworkProtocol
@@ -48,7 +47,7 @@ extension Collaboration {
         // A search reads every file on one thread per core, and glibc keeps what those threads
         // freed in per-thread arenas: hand it back once the search is done, so a burst of
         // searches does not stay resident (the soak in bench/soak.py shows the difference).
-        defer { Self.returnFreedMemory() }
+        defer { memoryReturn.release() }
         let (hits, total, searched) = search.run(paths)
         let rendered = hits.map { hit -> String in
             var lines = hit.before.map { "\(hit.path)-\($0.0)-\($0.1)" }
@@ -87,9 +86,9 @@ extension Collaboration {
         let exclude = try self.globs(arguments, "exclude")
         let offset = try arguments.optionalInt("offset", minimum: 0) ?? 0
         let visible = try visibleFiles()
-        // A flag, not `visible` itself: the defer must not keep the whole listing alive.
-        let largeScan = visible.count >= Self.largeScan
-        defer { if largeScan { Self.returnFreedMemory() } }
+        // A count, not `visible` itself: the defer must not keep the whole listing alive.
+        let scanned = visible.count
+        defer { memoryReturn.afterScan(of: scanned) }
         let matches = visible.filter { path in
             globs.contains { $0.matches(path) } && !(exclude?.contains { $0.matches(path) } ?? false)
         }
@@ -104,14 +103,4 @@ extension Collaboration {
     }
 
     static func quoted(_ text: String) -> String { "\"" + String(text.prefix(200)) + "\"" }
-}
-
-extension Collaboration {
-    /// Gives the memory a large scan freed back to the system (glibc's `malloc_trim`, through
-    /// the CSystemTuning shim; nothing where the C library has no such call).
-    static func returnFreedMemory() { _ = letswork_malloc_trim() }
-
-    /// Scans of at least this many files return their freed memory to the system afterwards
-    /// (`malloc_trim` walks the whole heap, so small scans skip it: glibc reuses their memory).
-    static let largeScan = 20_000
 }

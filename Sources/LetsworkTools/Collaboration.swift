@@ -16,6 +16,7 @@ public final class Collaboration: Sendable {
     let watch = ChangeWatch()
     let clock: @Sendable () -> Int64
     let hooks: Hooks
+    let memoryReturn: MemoryReturn
     let logger: Logger
     private let names = Mutex<[String: String]>([:])
 
@@ -63,7 +64,8 @@ public final class Collaboration: Sendable {
     }
 
     public init(store: ChangeStore, lockTimeout: Int64 = 30 * 60, hooks: Hooks = Hooks(),
-                events: EventLog = EventLog(), logger: Logger = Logger(label: "letswork.tools"),
+                events: EventLog = EventLog(), memoryReturn: MemoryReturn = .never,
+                logger: Logger = Logger(label: "letswork.tools"),
                 clock: @escaping @Sendable () -> Int64 = ChangeStore.systemClock) {
         self.store = store
         sandbox = PathSandbox(root: store.root)
@@ -77,6 +79,7 @@ public final class Collaboration: Sendable {
         }
         self.clock = clock
         self.hooks = hooks
+        self.memoryReturn = memoryReturn
         self.logger = logger
     }
 

@@ -1,5 +1,6 @@
 import CSystemTuning
 import GitKit
+import LetsworkTools
 
 /// Every setting of this process that trades memory or a check for speed, in one place, each with the
 /// reason for it. The measurements that chose the values are in docs/performance.md ("Tuning").
@@ -34,12 +35,24 @@ struct Tuning {
     /// which keeps its free fragments, and the process grows while its live heap does not.
     /// A fixed mapping threshold was tried too and is not set: it made large edits slower.
     var mallocArenas: Int32?
+    /// Recursive listings and `find_files` over at least this many files, and every content
+    /// search, hand the memory they freed back to the system afterwards (glibc's `malloc_trim`;
+    /// nil: never). glibc otherwise keeps what a scan of a large tree freed (about 70 MB at
+    /// 100,000 files) and what a search's threads freed in their arenas; `malloc_trim` walks the
+    /// whole heap, so smaller scans skip it and glibc reuses their memory.
+    var returnMemoryAfterScansOf: Int?
 
     /// For `letswork start`.
-    static let server = Tuning(mallocArenas: 2)
+    static let server = Tuning(mallocArenas: 2, returnMemoryAfterScansOf: 20_000)
     /// For the short review commands (pending, approve, …): no allocator setting pays off in
     /// a process that lives for milliseconds.
-    static let command = Tuning(mallocArenas: nil)
+    static let command = Tuning(mallocArenas: nil, returnMemoryAfterScansOf: nil)
+
+    /// When the tools hand a scan's freed memory back, for the session's ``Collaboration``.
+    var memoryReturn: MemoryReturn {
+        guard let threshold = returnMemoryAfterScansOf else { return .never }
+        return MemoryReturn(largeScan: threshold) { _ = letswork_malloc_trim() }
+    }
 
     /// Applies the settings to this process. Call before the first repository is opened.
     func apply() {

@@ -51,7 +51,7 @@ struct Session {
                 participants: { await serverSlot.participants(registry: registry) },
                 renamed: { id, name in _ = try? await registry.rename(principalID: id, to: name) },
                 feed: { HostTerminal.feed($0, debug: debug) }),
-            events: events, logger: logger)
+            events: events, memoryReturn: Tuning.server.memoryReturn, logger: logger)
         collaboration.startWatching()
         defer {
             collaboration.stopWatching()
