@@ -19,24 +19,24 @@ enum HostTerminal {
         FileHandle.standardOutput.write(Data("[\(time())] \(text)\n".utf8))
     }
 
+    /// The session in a box, then what the host copies, under it and undecorated: a line copied
+    /// whole (a triple click) is then the command itself, with no border character to break it
+    /// in a shell.
     static func box(project: String, join: JoinInstructions, sharing: String, localURL: String, agent: String, reviewURL: String) {
-        let lines: [String] = [
+        let boxed: [String] = [
             "letswork session on \(project)",
-            "",
-        ] + join.lines + [
-            "",
             sharing,
             "Your own agent: \(agent)",
             "Server: \(localURL) (loopback only)",
-            "Review: letswork pending · letswork show ID · letswork approve ID / reject ID",
-            "Review in the browser (one-time link): \(reviewURL)",
+            "Review: letswork pending, then letswork show / approve / reject ID",
             "Press Ctrl+C to stop; pending changes stay in git.",
         ]
-        let width = lines.map(\.count).max()! + 2
+        let width = boxed.map(\.count).max()! + 2
         var text = "╭" + String(repeating: "─", count: width) + "╮\n"
-        for line in lines { text += "│ " + line + String(repeating: " ", count: width - line.count - 1) + "│\n" }
+        for line in boxed { text += "│ " + line + String(repeating: " ", count: width - line.count - 1) + "│\n" }
         text += "╰" + String(repeating: "─", count: width) + "╯\n"
-        FileHandle.standardOutput.write(Data(Terminal.bold(text).utf8))
+        let copied = join.lines + ["Review in the browser (one-time link):", "  \(reviewURL)"]
+        FileHandle.standardOutput.write(Data((Terminal.bold(text) + "\n" + copied.joined(separator: "\n") + "\n\n").utf8))
     }
 
     static func feed(_ event: Collaboration.FeedEvent, debug: Bool) {

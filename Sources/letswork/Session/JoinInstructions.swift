@@ -5,7 +5,7 @@ import LetsworkProxy
 /// own proxy, or with nothing but Claude Code's HTTP transport (or any MCP client's `.mcp.json`).
 ///
 /// The proxy-less forms put the token in the client's configuration and lose the proxy's
-/// retries and session replay; the host's box says so, and the README explains the trade-off.
+/// retries and session replay; the host's terminal says so, and the README explains the trade-off.
 struct JoinInstructions {
     /// The host's URL as the guest reaches it (the tunnel's, or the loopback one), with or without `/mcp`.
     let url: String
@@ -32,10 +32,11 @@ struct JoinInstructions {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The lines of the host's box (and of `invite`): the proxy first, then the proxy-less forms.
+    /// What `start` prints under its box (and `invite` prints): the proxy first, then the proxy-less forms.
     var lines: [String] {
         [
-            "Send your collaborator one of these. With letswork (retries; the token stays out of config files):",
+            "Send your collaborator one of these.",
+            "With letswork (retries; the token stays out of config files):",
             "  \(letsworkJoin)",
             "With nothing but Claude Code (the token is stored in its config; no retries):",
             "  \(claudeMcpAdd)",

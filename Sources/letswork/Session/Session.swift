@@ -163,7 +163,7 @@ struct Session {
 
     private func register(_ claude: ClaudeCode?, sessionFile: String) -> String {
         guard let claude else {
-            return "Claude Code not found; any MCP client works (URL and host token: .git/letswork/session.json)."
+            return "Claude Code not found; for any MCP client: .git/letswork/session.json (URL, host token)."
         }
         // This very binary: the entry lives only as long as this session (removed at its end), and
         // its proxy must speak as this host does.
