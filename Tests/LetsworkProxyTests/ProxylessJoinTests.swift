@@ -26,7 +26,8 @@ struct ProxylessJoinTests {
                     status = await client.call_tool("get_status", {})
                     text = "".join(part.text for part in status.content if getattr(part, "type", "") == "text")
                     print(json.dumps({"tools": sorted(tool.name for tool in tools.tools),
-                                      "isError": bool(status.is_error), "status": text}))
+                                      "isError": bool(status.is_error), "status": text,
+                                      "protocol": client.protocol_version}))
 
         asyncio.run(main())
         """#
@@ -61,6 +62,7 @@ struct ProxylessJoinTests {
             #expect(fromCommand["isError"] as? Bool == false, "\(fromCommand)")
             #expect((fromCommand["tools"] as? [String])?.contains("submit_change") == true, "\(fromCommand)")
             #expect((fromCommand["status"] as? String)?.contains("guest") == true, "the token is the guest's: \(fromCommand)")
+            #expect(fromCommand["protocol"] as? String == "2026-07-28", "\(fromCommand)")
 
             // The .mcp.json entry, parsed as JSON.
             let entryLine = try #require(lines.first { $0.hasPrefix("{\"mcpServers\"") }, "\(lines)")
@@ -75,19 +77,15 @@ struct ProxylessJoinTests {
         }
     }
 
-    /// Runs the SDK client in its default mode, and in its 2025-11-25 (legacy) mode when the
-    /// default fails: the server speaks 2025-11-25, and 2026-07-28 support is on its way.
+    /// Runs the SDK client in its default mode, which picks the newest revision both sides
+    /// speak (2026-07-28 with this server): no fallback, so a failure of that path fails here.
     static func connect(python: String, url: String, header: String, cafile: String) throws -> [String: Any] {
-        var failures = ""
-        for mode in ["auto", "legacy"] {
-            let result = try runProcess(python, ["-c", client, url, header, cafile, mode])
-            if result.status == 0, let line = result.output.split(separator: "\n").last,
-               let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {
-                return json
-            }
-            failures += "mode \(mode): exit \(result.status)\n\(result.output)\(result.errors.suffix(3000))\n"
+        let result = try runProcess(python, ["-c", client, url, header, cafile, "auto"])
+        if result.status == 0, let line = result.output.split(separator: "\n").last,
+           let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {
+            return json
         }
-        throw TestFailure("the MCP Python SDK could not use the printed lines:\n\(failures)")
+        throw TestFailure("the MCP Python SDK could not use the printed lines: exit \(result.status)\n\(result.output)\(result.errors.suffix(3000))")
     }
 
     /// Splits a command line as a POSIX shell does for plain words and double-quoted ones
