@@ -13,9 +13,10 @@ struct LifecycleTests {
             defer { session.process.killIfRunning() }
             let state = session.state
 
-            // --channels (with --no-launch, no window to open): the box says how to open Claude
-            // Code with channels from letswork-host.
-            #expect(session.process.output.contains("claude --dangerously-load-development-channels server:letswork-host"), "\(session.process.output)")
+            // --channels (with --no-launch, no window to open): under the box, the command that
+            // opens Claude Code with channels from letswork-host, on a line of its own to copy.
+            let printed = session.process.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(printed.contains("claude --dangerously-load-development-channels server:letswork-host"), "\(session.process.output)")
             #expect(state.port > 0)
             #expect(state.localURL == "http://127.0.0.1:\(state.port)/mcp")
             #expect(state.publicURL == nil)

@@ -22,7 +22,8 @@ enum HostTerminal {
     /// The session in a box, then what the host copies, under it and undecorated: a line copied
     /// whole (a triple click) is then the command itself, with no border character to break it
     /// in a shell.
-    static func box(project: String, join: JoinInstructions, sharing: String, localURL: String, agent: String, reviewURL: String) {
+    static func box(project: String, join: JoinInstructions, sharing: String, localURL: String, agent: String,
+                    agentCommand: String?, reviewURL: String) {
         let boxed: [String] = [
             "letswork session on \(project)",
             sharing,
@@ -35,7 +36,8 @@ enum HostTerminal {
         var text = "╭" + String(repeating: "─", count: width) + "╮\n"
         for line in boxed { text += "│ " + line + String(repeating: " ", count: width - line.count - 1) + "│\n" }
         text += "╰" + String(repeating: "─", count: width) + "╯\n"
-        let copied = join.lines + ["Review in the browser (one-time link):", "  \(reviewURL)"]
+        var copied = join.lines + ["Review in the browser (one-time link):", "  \(reviewURL)"]
+        if let agentCommand { copied += ["Your own agent, from this folder in another terminal:", "  \(agentCommand)"] }
         FileHandle.standardOutput.write(Data((Terminal.bold(text) + "\n" + copied.joined(separator: "\n") + "\n\n").utf8))
     }
 

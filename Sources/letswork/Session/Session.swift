@@ -114,7 +114,7 @@ struct Session {
             let agent = register(claude, sessionFile: SessionState.path(gitDirectory: store.gitDirectory))
             defer { claude?.unregisterHost() }
             HostTerminal.box(project: store.displayName, join: JoinInstructions(url: shareURL ?? localURL, token: guest.token.secret),
-                             sharing: sharing, localURL: localURL, agent: agent,
+                             sharing: sharing, localURL: localURL, agent: agent.summary, agentCommand: agent.command,
                              reviewURL: ReviewPage.loginURL(port: port, secret: reviewSecret))
             if let tunnel {
                 tunnel.onRestart = { [state] url in
@@ -161,23 +161,26 @@ struct Session {
         }
     }
 
-    private func register(_ claude: ClaudeCode?, sessionFile: String) -> String {
+    /// What the box says of the host's own agent, and the command that starts it when the host
+    /// must run it (printed under the box, to copy whole).
+    private func register(_ claude: ClaudeCode?, sessionFile: String) -> (summary: String, command: String?) {
         guard let claude else {
-            return "Claude Code not found; for any MCP client: .git/letswork/session.json (URL, host token)."
+            return ("Claude Code not found; for any MCP client: .git/letswork/session.json (URL, host token).", nil)
         }
         // This very binary: the entry lives only as long as this session (removed at its end), and
         // its proxy must speak as this host does.
         do {
             try claude.registerHost(proxy: [StableExecutable.currentExecutable, "proxy"], sessionFile: sessionFile)
         } catch {
-            return "could not register with Claude Code: \(error)"
+            return ("could not register with Claude Code: \(error)", nil)
         }
         let channels = command.channels ? ClaudeCode.channelArguments(server: ClaudeCode.hostServerName) : []
         let how = command.channels ? " with channels (events arrive in the session)" : ""
         if !command.noLaunch && claude.launchInNewTerminal(arguments: channels) {
-            return "Claude Code opened in a new window\(how) (MCP server \(ClaudeCode.hostServerName))."
+            return ("Claude Code opened in a new window\(how) (MCP server \(ClaudeCode.hostServerName)).", nil)
         }
-        return "registered with Claude Code as \(ClaudeCode.hostServerName); run `\((["claude"] + channels).joined(separator: " "))` in this folder in another terminal."
+        return ("registered with Claude Code as \(ClaudeCode.hostServerName); start it as below.",
+                (["claude"] + channels).joined(separator: " "))
     }
 
     /// A guest's arrival or departure, as the host's agent hears of it.
