@@ -165,7 +165,7 @@ struct Session {
     /// must run it (printed under the box, to copy whole).
     private func register(_ claude: ClaudeCode?, sessionFile: String) -> (summary: String, command: String?) {
         guard let claude else {
-            return ("Claude Code not found; for any MCP client: .git/letswork/session.json (URL, host token).", nil)
+            return ("Claude Code not found; other MCP clients: see .git/letswork/session.json.", nil)
         }
         // This very binary: the entry lives only as long as this session (removed at its end), and
         // its proxy must speak as this host does.
