@@ -10,6 +10,9 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     /// What letswork was doing, e.g. "write blob".
     public let operation: String
+    /// For a tree update refused because a path runs through an entry that is not a folder, that
+    /// entry's path: the caller can say which file is in the way.
+    public var notAFolder: String? = nil
 
     public var description: String { "\(operation): \(message)" }
 

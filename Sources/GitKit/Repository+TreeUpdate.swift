@@ -74,14 +74,14 @@ extension Repository {
                 continue
             case .put(let id, let mode):
                 if let existingMode, Self.kind(existingMode) != Self.kind(mode) {
-                    throw GitError(code: -1, category: 0, message: "cannot replace the \(Self.kindName(existingMode)) \(folder)\(name) with a \(Self.kindName(mode))", operation: "update a tree")
+                    throw GitError.treeRefusal("cannot replace the \(Self.kindName(existingMode)) \(folder)\(name) with a \(Self.kindName(mode))")
                 }
                 added.append((Array(name.utf8), mode, id.raw))
             case .folder(let inner):
                 var innerBase: ObjectID?
                 if let existing, let existingMode {
                     guard Self.kind(existingMode) == 0o040000 else {
-                        throw GitError(code: -1, category: 0, message: "\(folder)\(name) is a \(Self.kindName(existingMode)), not a folder", operation: "update a tree")
+                        throw GitError.treeRefusal("\(folder)\(name) is a \(Self.kindName(existingMode)), not a folder", notAFolder: folder + name)
                     }
                     innerBase = ObjectID(git_tree_entry_id(existing).pointee)
                 }
@@ -200,6 +200,13 @@ extension Repository {
     }
 }
 
+extension GitError {
+    /// An update `updateTree` cannot apply, said in letswork's words (libgit2 was not asked).
+    fileprivate static func treeRefusal(_ message: String, notAFolder: String? = nil) -> GitError {
+        GitError(code: -1, category: 0, message: message, operation: "update a tree", notAFolder: notAFolder)
+    }
+}
+
 /// The changes of one update of a tree, folder by folder.
 final class TreeEdit {
     enum Change {
@@ -213,7 +220,7 @@ final class TreeEdit {
     func add(_ update: TreeUpdate) throws {
         let components = update.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard !components.contains(where: \.isEmpty) else {
-            throw GitError(code: -1, category: 0, message: "'\(update.path)' is not a path in a tree: it has an empty part", operation: "update a tree")
+            throw GitError.treeRefusal("'\(update.path)' is not a path in a tree: it has an empty part")
         }
         var node = self
         for name in components.dropLast() {
@@ -225,12 +232,12 @@ final class TreeEdit {
                 node.changes[name] = .folder(next)
                 node = next
             case .put?, .remove?:
-                throw GitError(code: -1, category: 0, message: "one update changes \(name) and a path inside it (\(update.path))", operation: "update a tree")
+                throw GitError.treeRefusal("one update changes \(name) and a path inside it (\(update.path))")
             }
         }
         let leaf = components.last!
         guard node.changes[leaf] == nil else {
-            throw GitError(code: -1, category: 0, message: "one update changes \(update.path) twice", operation: "update a tree")
+            throw GitError.treeRefusal("one update changes \(update.path) twice")
         }
         switch update {
         case .upsert(_, let id, let mode): node.changes[leaf] = .put(id, mode)

@@ -94,12 +94,14 @@ extension ChangeStore {
         }
         // A revision is the previous revision plus these operations; a new change is the base
         // plus them. Files new to a revision have their base in `base` (a snapshot if needed).
-        let startingTree = previous == nil ? baseTree : startTree
         let tree: ObjectID
         do {
-            tree = try repository.updateTree(startingTree, with: updates)
+            tree = try repository.updateTree(previous == nil ? baseTree : startTree, with: updates)
         } catch let error as GitError {
-            throw try fileInTheWay(of: operations, in: startingTree) ?? error
+            // The one refusal the proposer can act on: a folder on a path is a file of the host's.
+            guard let file = error.notAFolder else { throw error }
+            let path = operations.first { $0.path.parentFolders.contains(file) }?.path.value ?? file
+            throw ReviewError.invalidPath(path, reason: "\(file) is a file in the host's repository, not a folder; write to another path, or ask the host to move \(file)")
         }
         if tree == baseTree {
             throw ReviewError.nothingToPropose("the proposed content is identical to the host's files (to withdraw a pending change, ask the host to reject it)")
@@ -127,19 +129,6 @@ extension ChangeStore {
         transaction.message = "\(record.revisions.count > 1 ? "revise" : "propose") \(record.id) by \(proposer.name)"
         logger.info("change proposed", metadata: ["change": "\(record.id)", "revision": "\(record.revisions.count)", "by": "\(proposer.name)"])
         return SubmitResult(changeID: record.id, revision: record.revisions.count, commit: commit.hex, paths: allPaths)
-    }
-
-    /// Why a tree refused `operations`, when the reason is the proposer's to act on: a folder on
-    /// a path is a file in the host's repository. Looked for only once the tree was refused.
-    private func fileInTheWay(of operations: [FileOperation], in tree: ObjectID) throws -> ReviewError? {
-        for operation in operations {
-            for folder in operation.path.parentFolders {
-                if let entry = try repository.entry(at: folder, inTree: tree), entry.kind != .tree {
-                    return .invalidPath(operation.path.value, reason: "\(folder) is a file in the host's repository, not a folder; write to another path, or ask the host to move \(folder)")
-                }
-            }
-        }
-        return nil
     }
 
     /// The commit whose tree holds what the proposer saw for `paths`: `parent` itself when the
