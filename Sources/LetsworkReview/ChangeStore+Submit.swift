@@ -32,6 +32,12 @@ extension ChangeStore {
             }
             if case .write(let path, let content) = operation { try ContentPolicy.check(content, for: path) }
         }
+        let paths = Set(operations.map(\.path.value))
+        for operation in operations {
+            if let folder = operation.path.parentFolders.first(where: paths.contains) {
+                throw ReviewError.invalidPath(operation.path.value, reason: "\(folder) is written as a file in the same change; a path is a file or a folder, so drop one of the two")
+            }
+        }
         let summary = summary.map(Self.cleanSummary).flatMap { $0.isEmpty ? nil : $0 }
         return try withLock {
             // Blobs first: writing objects is idempotent, so a retried transaction reuses them.

@@ -103,6 +103,8 @@ struct SubmitTests {
             // A path through a file of the host's: the proposer is told which file and what to do.
             let under = try #require(throws: ReviewError.self) { try store.submit([write("README.md/notes.txt", "n\n")], by: alice) }
             #expect(under.description.contains("README.md is a file in the host's repository, not a folder; write to another path"))
+            let both = try #require(throws: ReviewError.self) { try store.submit([write("notes", "n\n"), write("notes/a.txt", "a\n")], by: alice) }
+            #expect(both.description.contains("notes is written as a file in the same change"))
             #expect(try repo.log("HEAD..refs/letswork/pending").isEmpty)
         }
     }
