@@ -75,7 +75,11 @@ struct ReadRangeTests {
             let host = try await harness.call("read_file", ["path": "a.txt", "version": "host"], as: guestCaller)
             #expect(host.text == "host\n" && host.structured?["version"] == "host")
             // Others (the host, another guest) see the host's file.
-            // (The host's result then announces the guest's proposal on a line of its own.)
+            // (The host's result then announces the guest's proposal on a line of its own, once
+            // the proposal's event pass has run: it follows the proposal on the store's queue,
+            // after its answer, so a call that is no store operation waits for it here, as an
+            // agent's next call in practice comes after it.)
+            _ = try await harness.collaboration.store.serial.run { _ in true }
             #expect(try await harness.call("read_file", ["path": "a.txt"], as: hostCaller).text.hasPrefix("host\n[letswork: 1 new — guest proposed"))
             #expect(try await harness.call("read_file", ["path": "a.txt"], as: readerCaller).text == "host\n")
             try await harness.expectError("read_file", ["path": "a.txt", "version": "pending"], as: readerCaller, containing: "You have no pending change to a.txt")
